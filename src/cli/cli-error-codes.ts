@@ -1,0 +1,12 @@
+/**
+ * Error codes the CLI itself reports, before a pipeline is loaded or planned.
+ * Codes are never reused; a retired code stays here, marked as retired.
+ */
+export const CliErrorCodes = {
+  /** A `task:` step names a task that this machine's runner cannot execute. */
+  unsupportedTask: 'CLI001',
+  /** No pipeline file was given and none of the default names exist. */
+  pipelineFileNotFound: 'CLI002',
+  /** An option value is malformed, such as `--variable` without `=`. */
+  invalidOption: 'CLI003',
+} as const;

@@ -1,0 +1,22 @@
+import { describePlan } from '../../plan/create-run-plan.js';
+import { ExitCode, type CliIo } from '../cli-io.js';
+import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatDiagnostics } from '../diagnostic-printer.js';
+import { hostOperatingSystem, parsePlatformMap } from '../option-parsing.js';
+import { resolvePipelineFile } from '../pipeline-file.js';
+import { preparePipeline } from '../prepare-pipeline.js';
+
+/** `sluice list`: the stages, jobs (matrix legs expanded) and steps, without running anything. */
+export async function runListCommand(file: string | undefined, options: { platform?: string[] }, io: CliIo): Promise<number> {
+  const pipelineFile = await resolvePipelineFile(io.cwd, file);
+  if (typeof pipelineFile === 'string') {
+    io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
+    return ExitCode.invalidInput;
+  }
+  const prepared = await preparePipeline(pipelineFile, { platformMap: parsePlatformMap(options.platform), hostOs: hostOperatingSystem() });
+  if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
+  if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
+
+  io.stdout(describePlan(prepared.plan) + '\n');
+  return ExitCode.success;
+}

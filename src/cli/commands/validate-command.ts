@@ -1,0 +1,44 @@
+import { ExitCode, type CliIo } from '../cli-io.js';
+import { CliErrorCodes } from '../cli-error-codes.js';
+import { diagnosticsToJson, formatDiagnostics } from '../diagnostic-printer.js';
+import { hostOperatingSystem } from '../option-parsing.js';
+import { resolvePipelineFile } from '../pipeline-file.js';
+import { preparePipeline } from '../prepare-pipeline.js';
+
+/**
+ * `sluice validate`: loads and plans each file and prints every diagnostic.
+ * Exits 0 when all files are valid (warnings allowed), 2 when any has an error.
+ */
+export async function runValidateCommand(files: string[], options: { format?: string }, io: CliIo): Promise<number> {
+  const json = options.format === 'json';
+  if (options.format !== undefined && options.format !== 'json' && options.format !== 'text') {
+    io.stderr(`${CliErrorCodes.invalidOption}: invalid --format '${options.format}': expected 'text' or 'json'\n`);
+    return ExitCode.invalidInput;
+  }
+
+  const targets = files.length > 0 ? files : [undefined];
+  const report: { file: string; valid: boolean; diagnostics: object[] }[] = [];
+  let valid = true;
+  for (const target of targets) {
+    const pipelineFile = await resolvePipelineFile(io.cwd, target);
+    if (typeof pipelineFile === 'string') {
+      valid = false;
+      if (json) report.push({ file: target ?? '', valid: false, diagnostics: [{ code: CliErrorCodes.pipelineFileNotFound, severity: 'error', message: pipelineFile }] });
+      else io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
+      continue;
+    }
+
+    const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() });
+    const fileValid = !prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    valid &&= fileValid;
+    if (json) {
+      report.push({ file: pipelineFile.displayPath, valid: fileValid, diagnostics: diagnosticsToJson(prepared.diagnostics) });
+    } else {
+      if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
+      io.stdout(`${pipelineFile.displayPath}: ${fileValid ? 'valid' : 'invalid'}\n`);
+    }
+  }
+
+  if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
+  return valid ? ExitCode.success : ExitCode.invalidInput;
+}

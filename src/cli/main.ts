@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { PipelineError } from '../language/diagnostic.js';
+import { ExitCode, processIo, type CliIo } from './cli-io.js';
+import { runEvalCommand } from './commands/eval-command.js';
+import { runListCommand } from './commands/list-command.js';
+import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
+import { runValidateCommand } from './commands/validate-command.js';
+import { formatDiagnostics } from './diagnostic-printer.js';
+import { collectPairs, OptionError } from './option-parsing.js';
+import { SourceFileSet } from '../language/source-file-set.js';
+
+/** The package version, read once for `--version` and internal-error reports. */
+export function sluiceVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+/**
+ * Runs the `sluice` command line and returns the exit code: 0 success, 1 a run
+ * failed, 2 invalid input or usage, 130 canceled, 70 a bug in Sluice.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cancel = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      io.stderr('\nCanceling the run: steps get SIGINT, then are killed after the cancel timeout. Press Ctrl-C again to exit now.\n');
+      cancel.abort();
+    } else {
+      process.exit(ExitCode.canceled);
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+
+  let exitCode: number = ExitCode.success;
+  const program = buildProgram(io, cancel.signal, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, io);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  return exitCode;
+}
+
+function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number) => void): Command {
+  const program = new Command('sluice')
+    .description('Run Azure Pipelines YAML on your own machines')
+    .version(sluiceVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('Run the pipeline on this machine')
+    .argument('[file]', 'pipeline file (default: azure-pipelines.yml in this folder or at the repository root)')
+    .option('--stage <name>', 'run only this stage, with the stages it depends on')
+    .option('--job <name>', 'run only this job, with the jobs it depends on')
+    .option('--no-deps', 'with --stage or --job, leave out what the selection depends on')
+    .option('--variable <name=value>', 'set a queue-time variable (repeatable); overrides pipeline-level values', collectPairs)
+    .option('--branch <name>', 'the branch that Build.SourceBranch and conditions see (default: the checked-out branch)')
+    .option('--jobs <count>', 'most jobs to run at once (default: the number of CPU cores)')
+    .option('--in-place', 'run in the checkout itself instead of a copy of it')
+    .option('--dry-run', 'show the plan and the conditions known before the run, and run nothing')
+    .option('--output <format>', "'text' (default) or 'json': one event per line, the summary last")
+    .option('--verbose', 'stream the output of every step, prefixed by its job')
+    .option('--platform <image=host>', 'run jobs for this pool image on this machine, e.g. windows-latest=host (repeatable)', collectPairs)
+    .option('--source-dir <dir>', 'root of the checkout to run (default: the git work tree holding the pipeline file)')
+    .option('--work-dir <dir>', 'folder for run workspaces (default: a folder for this repository under the system temp folder)')
+    .action(async (file: string | undefined, options: RunCommandOptions) => {
+      setExitCode(await runRunCommand(file, options, io, signal));
+    });
+
+  program
+    .command('list')
+    .description('List the stages, jobs (matrix legs expanded) and steps of the pipeline')
+    .argument('[file]', 'pipeline file')
+    .option('--platform <image=host>', 'treat this pool image as runnable here (repeatable)', collectPairs)
+    .action(async (file: string | undefined, options: { platform?: string[] }) => {
+      setExitCode(await runListCommand(file, options, io));
+    });
+
+  program
+    .command('validate')
+    .description('Check pipeline files without running them')
+    .argument('[files...]', 'pipeline files (default: the repository pipeline)')
+    .option('--format <format>', "'text' (default) or 'json'")
+    .action(async (files: string[], options: { format?: string }) => {
+      setExitCode(await runValidateCommand(files, options, io));
+    });
+
+  program
+    .command('eval')
+    .description('Evaluate an expression and print its value as JSON')
+    .argument('<expression>', 'the expression, without ${{ }} or $[ ]')
+    .option('--context <file>', 'JSON file with variables, parameters, dependencies, stageDependencies, jobStatus, canceled')
+    .option('--as <mode>', "'runtime' (default), 'template', 'condition', or 'macro' to expand $(…) in a text")
+    .action(async (expression: string, options: { context?: string; as?: 'template' | 'runtime' | 'condition' | 'macro' }) => {
+      setExitCode(await runEvalCommand(expression, options, io));
+    });
+
+  return program;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version output exit 0; usage mistakes exit 2.
+    return error.exitCode === 0 ? ExitCode.success : ExitCode.invalidInput;
+  }
+  if (error instanceof OptionError) {
+    io.stderr(`error: ${error.message}\n`);
+    return ExitCode.invalidInput;
+  }
+  if (error instanceof PipelineError) {
+    io.stderr(formatDiagnostics(error.diagnostics, new SourceFileSet(), { color: io.color }));
+    return ExitCode.invalidInput;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`internal error in sluice ${sluiceVersion()} (node ${process.version}): this is a bug in Sluice, please report it.\n${detail}\n`);
+  return ExitCode.internalError;
+}

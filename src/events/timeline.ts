@@ -1,0 +1,102 @@
+import type { RecordRef, RecordType, RunEvent } from './run-event.js';
+import type { TaskResult } from './task-result.js';
+
+/** One stage, job or step of a run as the timeline shows it. */
+export interface TimelineRecord {
+  id: string;
+  parentId?: string;
+  type: RecordType;
+  name: string;
+  displayName: string;
+  state: 'pending' | 'inProgress' | 'completed';
+  result?: TaskResult;
+  reason?: string;
+  startTime?: string;
+  finishTime?: string;
+  /** Issues (errors and warnings) reported on the record, secrets already masked. */
+  issues: { type: 'error' | 'warning'; message: string }[];
+  /** Child record ids in the order they first appeared. */
+  children: string[];
+}
+
+/**
+ * The run's timeline, built from events. The CLI renders it live, the JSON
+ * summary serialises it, and the server will store it, so all three agree.
+ */
+export class Timeline {
+  private readonly records = new Map<string, TimelineRecord>();
+  private readonly roots: string[] = [];
+
+  /** Applies one event; events for unknown parents create the record on the fly. */
+  apply(event: RunEvent): TimelineRecord | undefined {
+    switch (event.type) {
+      case 'record-started': {
+        const record = this.ensure(event.record);
+        record.state = 'inProgress';
+        record.startTime = event.time;
+        return record;
+      }
+      case 'record-finished': {
+        const record = this.ensure(event.record);
+        record.state = 'completed';
+        record.result = event.result;
+        record.reason = event.reason;
+        record.finishTime = event.time;
+        record.startTime ??= event.time;
+        return record;
+      }
+      case 'issue': {
+        const record = this.records.get(event.recordId);
+        record?.issues.push({ type: event.issueType, message: event.message });
+        return record;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  get(id: string): TimelineRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** Top-level records (stages) in the order they appeared. */
+  rootRecords(): TimelineRecord[] {
+    return this.roots.map((id) => this.records.get(id)!);
+  }
+
+  childrenOf(record: TimelineRecord): TimelineRecord[] {
+    return record.children.map((id) => this.records.get(id)!);
+  }
+
+  /** Every record, parents before children. */
+  *walk(): Generator<TimelineRecord> {
+    const visit = function* (timeline: Timeline, record: TimelineRecord): Generator<TimelineRecord> {
+      yield record;
+      for (const child of timeline.childrenOf(record)) yield* visit(timeline, child);
+    };
+    for (const root of this.rootRecords()) yield* visit(this, root);
+  }
+
+  private ensure(ref: RecordRef): TimelineRecord {
+    const existing = this.records.get(ref.id);
+    if (existing) {
+      existing.displayName = ref.displayName;
+      return existing;
+    }
+    const record: TimelineRecord = {
+      id: ref.id,
+      parentId: ref.parentId,
+      type: ref.type,
+      name: ref.name,
+      displayName: ref.displayName,
+      state: 'pending',
+      issues: [],
+      children: [],
+    };
+    this.records.set(ref.id, record);
+    const parent = ref.parentId === undefined ? undefined : this.records.get(ref.parentId);
+    if (parent) parent.children.push(ref.id);
+    else this.roots.push(ref.id);
+    return record;
+  }
+}
