@@ -59,6 +59,8 @@ export interface ContainerResource {
   volumes: string[];
   endpoint?: string;
   mapDockerSocket?: boolean;
+  /** Agent folders mounted read-only: `work`, `externals`, `tools`, `tasks`. */
+  mountReadOnly?: Record<string, boolean>;
   location: SourceLocation;
 }
 
@@ -90,6 +92,12 @@ export interface StageDefinition {
   pool?: PoolDefinition;
   jobs: JobDefinition[];
   lockBehavior?: string;
+  /** `manual` stages wait for a user to start them; the default is `automatic`. */
+  trigger?: 'manual' | 'automatic';
+  /** False stops users from skipping the stage; the default is true. */
+  isSkippable?: boolean;
+  /** Data handed to an extends template, as written. */
+  templateContext?: unknown;
   /** True for the stage Azure creates for the `jobs:` and `steps:` shapes. */
   implicit: boolean;
   location: SourceLocation;
@@ -137,6 +145,10 @@ export interface JobDefinition {
   workspaceClean?: 'outputs' | 'resources' | 'all';
   environment?: { name: string; resourceName?: string };
   steps: StepDefinition[];
+  /** Repository aliases and pools the job needs but does not otherwise reference (`uses:`). */
+  uses?: { repositories: string[]; pools: string[] };
+  /** Data handed to an extends template, as written. */
+  templateContext?: unknown;
   /** True for the job Azure creates for the `steps:` shape. */
   implicit: boolean;
   location: SourceLocation;
@@ -187,6 +199,11 @@ export interface CheckoutStep extends StepCommon {
   submodules?: boolean | 'recursive';
   path?: string;
   persistCredentials?: boolean;
+  /** Partial-clone filter passed to `git fetch --filter`. */
+  fetchFilter?: string;
+  sparseCheckoutDirectories?: string;
+  sparseCheckoutPatterns?: string;
+  workspaceRepo?: boolean;
 }
 
 export interface DownloadStep extends StepCommon {

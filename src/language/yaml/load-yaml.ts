@@ -1,0 +1,120 @@
+import { Composer, LineCounter, Parser } from 'yaml';
+import type { YAMLError } from 'yaml';
+import type { Diagnostic } from '../diagnostic.js';
+import type { SourceLocation } from '../source-location.js';
+import { findUnterminatedQuotes, repairShallowQuotedScalars } from './quoted-scalar-repair.js';
+import type { YamlErrorCode } from './yaml-error-codes.js';
+import type { YamlNode } from './yaml-node.js';
+import { YamlTreeBuilder } from './yaml-tree-builder.js';
+
+/**
+ * Parses one pipeline or template file into a located YAML tree.
+ *
+ * Plain scalars resolve with the YAML 1.2 core schema (`yes` stays a string),
+ * CRLF line ends and a leading `---` are accepted, aliases are expanded within a
+ * budget, and duplicate keys are errors. Every problem is returned as a
+ * positioned diagnostic; `root` is what could be built (absent for an empty file).
+ */
+export function loadYaml(text: string, file: string): { root?: YamlNode; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const { text: repaired, repairs } = repairShallowQuotedScalars(text);
+
+  const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer({ version: '1.2', uniqueKeys: true, prettyErrors: false });
+  const documents = [...composer.compose(parser.parse(repaired), true)];
+
+  const locate = (offset: number, end?: number): SourceLocation => {
+    const from = lineCounter.linePos(offset);
+    const to = lineCounter.linePos(end ?? offset);
+    return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+  };
+
+  for (const offset of findUnterminatedQuotes(repaired)) {
+    diagnostics.push({
+      code: 'YAML002',
+      severity: 'error',
+      message: 'unterminated quoted string started here',
+      location: locate(offset, offset + 1),
+      hint: `Add the closing ${repaired[offset]} at the end of the value, or escape the quote characters inside it.`,
+    });
+  }
+
+  for (const document of documents) {
+    for (const error of [...document.errors, ...document.warnings]) {
+      const diagnostic = translateError(error, locate, repaired);
+      if (diagnostic) diagnostics.push(diagnostic);
+    }
+  }
+
+  if (documents.length > 1) {
+    const second = documents[1];
+    diagnostics.push({
+      code: 'YAML008',
+      severity: 'error',
+      message: `the file contains ${documents.length} YAML documents, but a pipeline file must contain exactly one`,
+      location: locate(second.range[0]),
+      hint: 'Remove the "---" line that starts the second document, or move that document to its own file.',
+    });
+  }
+
+  const first = documents[0];
+  if (!first) return { diagnostics };
+
+  const root = new YamlTreeBuilder(first, lineCounter, file, repairs, diagnostics).build();
+  return { root, diagnostics };
+}
+
+/** How each error code of the `yaml` package maps onto this layer's catalogue. */
+const LIBRARY_CODES: Record<string, { code: YamlErrorCode; hint: string }> = {
+  DUPLICATE_KEY: { code: 'YAML003', hint: 'Remove one of the two entries, or rename one of the keys.' },
+  BAD_INDENT: { code: 'YAML004', hint: 'Align the line with the other entries of the same mapping or sequence.' },
+  MISSING_CHAR: { code: 'YAML001', hint: 'Check the punctuation on this line: a ":" after a key, or a closing bracket.' },
+  TAB_AS_INDENT: { code: 'YAML005', hint: 'Replace the tab characters at the start of the line with spaces.' },
+  MULTILINE_IMPLICIT_KEY: {
+    code: 'YAML010',
+    hint: 'A key must fit on one line; quote a long value or check the indentation of the line above.',
+  },
+  BAD_ALIAS: { code: 'YAML007', hint: 'Define the anchor ("&name") above the alias ("*name").' },
+};
+
+function translateError(
+  error: YAMLError,
+  locate: (offset: number, end?: number) => SourceLocation,
+  text: string,
+): Diagnostic | undefined {
+  // The unterminated-quote diagnostics above already point at the opening quote.
+  if (error.code === 'MISSING_CHAR' && /closing .?quote/i.test(error.message)) return undefined;
+
+  const mapped = LIBRARY_CODES[error.code] ?? {
+    code: 'YAML001',
+    hint: 'Check the line against YAML syntax: indentation, ":" after keys and "-" before list items.',
+  };
+  const [start, end] = error.pos;
+  return {
+    code: mapped.code,
+    severity: error.name === 'YAMLWarning' ? 'warning' : 'error',
+    message: describeError(error, text.slice(start, end)),
+    location: locate(start, end),
+    hint: mapped.hint,
+  };
+}
+
+/** Rewords the library's message in the terms users search for, keeping its detail. */
+function describeError(error: YAMLError, source: string): string {
+  const detail = error.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+  const lowered = detail.charAt(0).toLowerCase() + detail.slice(1);
+
+  switch (error.code) {
+    case 'DUPLICATE_KEY':
+      return `duplicate key "${source.trim()}": a mapping cannot contain the same key twice`;
+    case 'BAD_INDENT':
+      return `bad indentation: ${lowered}`;
+    case 'TAB_AS_INDENT':
+      return 'tab character used for indentation';
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a key spans several lines; keys must be on a single line (is the indentation of this line right?)';
+    default:
+      return `invalid YAML: ${lowered}`;
+  }
+}

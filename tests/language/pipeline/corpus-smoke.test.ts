@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadPipeline } from '../../../src/language/pipeline/load-pipeline.js';
+
+const CORPUS = '/work/shared/corpus';
+
+interface CorpusEntry {
+  repo: string;
+  path: string;
+  role: string;
+  features: string[];
+}
+
+const entries: CorpusEntry[] = existsSync(`${CORPUS}/index.json`)
+  ? (JSON.parse(readFileSync(`${CORPUS}/index.json`, 'utf8')) as CorpusEntry[])
+  : [];
+const pipelines = entries.filter((entry) => entry.role === 'pipeline');
+const withoutTemplates = pipelines.filter((entry) => !entry.features.some((feature) => feature.includes('template')));
+
+describe('corpus pipelines', () => {
+  it.skipIf(entries.length === 0)('has pipelines without templates to load', () => {
+    expect(withoutTemplates.length).toBeGreaterThan(20);
+  });
+
+  // Every pipeline without templates must load with no errors.
+  // Pipelines with templates must still load without throwing, with positioned, coded diagnostics.
+  it.each(withoutTemplates.map((entry) => [`${entry.repo}/${entry.path}`, entry] as const))('loads %s', async (name, entry) => {
+    const { definition, diagnostics } = await loadPipeline(`${CORPUS}/${entry.repo.replace('/', '__')}/${entry.path}`, { displayPath: name });
+    const errors = diagnostics.filter((d) => d.severity === 'error' && d.code !== 'PIPE014');
+    expect(errors.map((d) => `${d.location?.line}:${d.location?.column} ${d.code} ${d.message}`)).toEqual([]);
+    expect(definition?.stages.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(entries.length === 0)('loads pipelines with templates without throwing', async () => {
+    for (const entry of pipelines.filter((candidate) => !withoutTemplates.includes(candidate))) {
+      const { diagnostics } = await loadPipeline(`${CORPUS}/${entry.repo.replace('/', '__')}/${entry.path}`);
+      expect(diagnostics.some((d) => d.code === 'PIPE014'), entry.path).toBe(true);
+      for (const diagnostic of diagnostics) {
+        expect(diagnostic.code, diagnostic.message).toMatch(/^(PIPE|YAML|EXPR)\d{3}$/);
+        expect(diagnostic.location?.line, diagnostic.message).toBeGreaterThan(0);
+      }
+    }
+  });
+});
