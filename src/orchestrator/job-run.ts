@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { now, type RecordRef } from '../events/run-event.js';
+import { aggregateResults, type TaskResult } from '../events/task-result.js';
+import type { ExpressionValue } from '../language/expressions/expression-context.js';
+import { evaluateRuntimeExpression, matchRuntimeExpression } from '../language/expressions/runtime-expression.js';
+import type { StepDefinition, VariableDefinition } from '../language/pipeline/pipeline-model.js';
+import { expandMacros } from '../language/variables/macro-expansion.js';
+import { collectAncestors } from '../plan/dependency-graph.js';
+import { decideCondition } from '../plan/item-condition.js';
+import { poolSkipReason } from '../plan/pool-matching.js';
+import type { JobInstance, PlannedJob, PlannedStage } from '../plan/run-plan.js';
+import { checkLegName, expandMatrix, parseMatrixJson } from '../plan/strategy-expansion.js';
+import { PlanErrorCode } from '../plan/plan-error-codes.js';
+import { applyValues, applyVariableDefinitions, VariableSet } from '../plan/variable-set.js';
+import type { JobRequest } from '../runner/job-request.js';
+import {
+  dependencyResults,
+  jobDependenciesObject,
+  stageDependenciesForJob,
+  type FinishedJob,
+} from './dependency-context.js';
+import { JobSlots } from './job-slots.js';
+import type { JobRunOutcome } from './run-outcome.js';
+import { emitFinished, emitStarted, type RunState } from './run-state.js';
+import { applyQueueScope, describeEvaluationError, resolveScope, runtimeResolver } from './runtime-variables.js';
+
+/** The stage a job runs in, with what its jobs share. */
+export interface StageScope {
+  stage: PlannedStage;
+  record: RecordRef;
+  /** Stage-level definitions with `$[ ]` values evaluated when the stage started. */
+  stageVariables: VariableDefinition[];
+  /** Jobs of this stage that have finished, by job name. */
+  jobs: Map<string, FinishedJob>;
+}
+
+/**
+ * Runs one job of a stage when it is reached: evaluates its variables and
+ * condition, expands a runtime matrix, and runs every instance within the job's
+ * `maxParallel` and the run's limit. Never rejects: errors fail the job.
+ */
+export async function runJob(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+): Promise<{ finished: FinishedJob; outcomes: JobRunOutcome[] }> {
+  const { stage } = scope;
+  const errors: string[] = [];
+  const namedValues: Record<string, ExpressionValue> = {
+    dependencies: jobDependenciesObject(job.dependsOn, scope.jobs),
+    stageDependencies: stageDependenciesForJob(stage.dependsOn, state.stages),
+  };
+
+  const jobScope = baseVariables(state, scope);
+  const { resolved } = resolveScope(jobScope, job.variables, runtimeResolver(namedValues, state.options, errors, state.startTime));
+  applyQueueScope(jobScope, state.options);
+
+  const ancestorSet = collectAncestors(job.name, (name) => stage.jobs.find((item) => item.name === name)?.dependsOn ?? []);
+  // Plan order, so a skip reason names the earliest failed dependency.
+  const ancestors = stage.jobs.map((item) => item.name).filter((name) => ancestorSet.has(name));
+  const decision = decideCondition({
+    condition: job.condition,
+    dependencyResults: dependencyResults(ancestors, (name) => scope.jobs.get(name)?.result),
+    canceled: state.options.signal.aborted,
+    namedValues: { ...namedValues, variables: jobScope.toValues() },
+  });
+  const canceledAtDecision = state.options.signal.aborted;
+
+  if (!decision.run) return finishWithoutRunning(state, scope, job, job.instances, decision.result, decision.reason);
+
+  const instances = job.runtimeMatrix ? expandRuntimeMatrix(state, scope, job, namedValues, jobScope, errors) : job.instances;
+  if (errors.length > 0) return finishWithoutRunning(state, scope, job, instances, 'failed', errors.join('\n'));
+
+  const phaseSlots = new JobSlots(job.maxParallel);
+  const outcomes = await Promise.all(
+    instances.map((instance) =>
+      runInstance(state, scope, job, instance, resolved, phaseSlots, canceledAtDecision),
+    ),
+  );
+  return { finished: finishedJob(job, instances, outcomes), outcomes };
+}
+
+/** Records every instance (or the job itself, for an unexpanded runtime matrix) as not run. */
+function finishWithoutRunning(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+  instances: readonly JobInstance[],
+  result: TaskResult,
+  reason: string,
+): { finished: FinishedJob; outcomes: JobRunOutcome[] } {
+  const targets = instances.length > 0 ? instances : [placeholderInstance(job)];
+  const outcomes = targets.map((instance) => {
+    const record = jobRecord(scope, instance);
+    const finishTime = emitFinished(state, record, result, reason);
+    return emptyOutcome(job, instance, record, result, reason, finishTime);
+  });
+  return { finished: finishedJob(job, targets, outcomes), outcomes };
+}
+
+/**
+ * Evaluates `strategy.matrix: $[ … ]` into legs, with the same named values as
+ * the job's variables (learn.microsoft.com/azure/devops/pipelines/process/phases).
+ */
+function expandRuntimeMatrix(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+  namedValues: Record<string, ExpressionValue>,
+  jobScope: VariableSet,
+  errors: string[],
+): JobInstance[] {
+  const matrix = job.runtimeMatrix!;
+  const inner = matchRuntimeExpression(matrix.value);
+  let legs: Record<string, Record<string, string>>;
+  try {
+    const text =
+      inner === undefined
+        ? matrix.value
+        : evaluateRuntimeExpression(inner, {
+            mode: 'runtime',
+            namedValues: { ...namedValues, variables: jobScope.toValues() },
+            counter: state.options.counter,
+            now: state.startTime,
+          }, matrix.location);
+    legs = parseMatrixJson(text);
+  } catch (error) {
+    errors.push(`PLAN013: strategy matrix of job '${job.name}': ${describeEvaluationError(matrix.value, matrix.location, error)}`);
+    return [];
+  }
+
+  warnAboutLegNames(state, scope.record.id, job, legs);
+  const instances = expandMatrix(job.name, job.displayName, legs);
+  for (const instance of instances) {
+    const variables = jobScope.clone();
+    applyValues(variables, instance.matrixVariables);
+    const image = job.pool?.vmImage && expandMacros(job.pool.vmImage, (name) => variables.get(name)?.value);
+    instance.skipReason = poolSkipReason(image, state.plan.hostOs, state.plan.platformMap);
+  }
+  return instances;
+}
+
+/** Reports leg names that break the documented rule on the stage record, which exists already. */
+function warnAboutLegNames(state: RunState, recordId: string, job: PlannedJob, legs: Record<string, Record<string, string>>): void {
+  for (const leg of Object.keys(legs)) {
+    const problem = checkLegName(leg);
+    if (problem === undefined) continue;
+    state.options.sink({
+      type: 'issue',
+      recordId,
+      issueType: 'warning',
+      message: problem,
+      code: PlanErrorCode.invalidLegName,
+      sourcePath: job.runtimeMatrix?.location.file,
+      line: job.runtimeMatrix?.location.line,
+      column: job.runtimeMatrix?.location.column,
+      time: now(),
+    });
+  }
+}
+
+async function runInstance(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+  instance: JobInstance,
+  jobDefinitions: VariableDefinition[],
+  phaseSlots: JobSlots,
+  startedAfterCancel: boolean,
+): Promise<JobRunOutcome> {
+  const record = jobRecord(scope, instance);
+  if (instance.skipReason) {
+    const finishTime = emitFinished(state, record, 'skipped', instance.skipReason);
+    return emptyOutcome(job, instance, record, 'skipped', instance.skipReason, finishTime);
+  }
+
+  // A job that starts after a cancel (always(), canceled()) would stop at once
+  // with the aborted run signal. It gets a signal that fires after its cancel timeout instead.
+  const cancelWindow = startedAfterCancel ? cancelTimeoutSignal(job) : undefined;
+  const signal = cancelWindow?.signal ?? state.options.signal;
+
+  const gotPhaseSlot = await phaseSlots.acquire(signal);
+  const gotRunSlot = gotPhaseSlot && (await state.slots.acquire(signal));
+  if (!gotRunSlot) {
+    if (gotPhaseSlot) phaseSlots.release();
+    cancelWindow?.dispose();
+    const finishTime = emitFinished(state, record, 'canceled', 'run canceled');
+    return emptyOutcome(job, instance, record, 'canceled', 'run canceled', finishTime);
+  }
+
+  try {
+    const startTime = emitStarted(state, record);
+    const { request, blocked } = buildRequest(state, scope, job, instance, record, jobDefinitions);
+    for (const name of blocked) {
+      state.options.sink({
+        type: 'issue',
+        recordId: record.id,
+        issueType: 'warning',
+        message: `variable '${name}' is read-only, so a later definition of it was ignored`,
+        time: now(),
+      });
+    }
+    let outcome: JobRunOutcome;
+    try {
+      const result = await state.options.executor.runJob(request, state.options.sink, signal);
+      outcome = { ...emptyOutcome(job, instance, record, result.result, result.reason), ...result, name: instance.name };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = emptyOutcome(job, instance, record, 'failed', `the runner failed: ${message}`);
+    }
+    outcome.startTime = startTime;
+    outcome.finishTime = emitFinished(state, record, outcome.result, outcome.reason);
+    return outcome;
+  } finally {
+    state.slots.release();
+    phaseSlots.release();
+    cancelWindow?.dispose();
+  }
+}
+
+function buildRequest(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+  instance: JobInstance,
+  record: RecordRef,
+  jobDefinitions: VariableDefinition[],
+): { request: JobRequest; blocked: string[] } {
+  const { options } = state;
+  const variables = new VariableSet();
+  for (const [name, variable] of Object.entries(options.runVariables)) variables.set(name, variable);
+  for (const [name, value] of Object.entries(systemJobVariables(scope.stage, job, instance))) {
+    variables.set(name, { value, isSecret: false, readonly: true });
+  }
+
+  // Lowest precedence first: pipeline, stage, matrix leg, job, each under the queue-time values.
+  const blocked = [
+    ...applyVariableDefinitions(variables, state.pipelineVariables),
+    ...applyQueueScope(variables, options),
+    ...applyVariableDefinitions(variables, scope.stageVariables),
+    ...applyQueueScope(variables, options),
+    ...applyValues(variables, instance.matrixVariables),
+    ...applyVariableDefinitions(variables, jobDefinitions),
+    ...applyQueueScope(variables, options),
+  ];
+
+  const request: JobRequest = {
+    runId: options.runId,
+    record,
+    stageName: scope.stage.name,
+    jobName: instance.name,
+    agentJobName: instance.agentJobName,
+    steps: jobSteps(job),
+    variables: variables.toRecord(),
+    timeoutInMinutes: job.definition.timeoutInMinutes,
+    cancelTimeoutInMinutes: job.definition.cancelTimeoutInMinutes,
+    pool: job.pool,
+    workspaceClean: job.definition.workspaceClean,
+    source: options.source,
+    workRoot: options.workRoot,
+    positionInPhase: instance.positionInPhase,
+    totalJobsInPhase: instance.totalJobsInPhase,
+  };
+  return { request, blocked: [...new Set(blocked)] };
+}
+
+/**
+ * Job-scoped predefined variables (learn.microsoft.com/azure/devops/pipelines/build/variables).
+ * They are read-only, so a YAML variable of the same name does not replace them.
+ */
+function systemJobVariables(stage: PlannedStage, job: PlannedJob, instance: JobInstance): Record<string, string> {
+  return {
+    'Agent.JobName': instance.agentJobName,
+    'System.JobName': instance.agentJobName,
+    'System.JobDisplayName': instance.displayName,
+    'System.JobId': randomUUID(),
+    'System.JobAttempt': '1',
+    'System.PhaseName': job.name,
+    'System.PhaseDisplayName': job.displayName,
+    'System.PhaseAttempt': '1',
+    'System.StageName': stage.name,
+    'System.StageDisplayName': stage.displayName,
+    'System.StageAttempt': '1',
+    'System.JobPositionInPhase': String(instance.positionInPhase),
+    'System.TotalJobsInPhase': String(instance.totalJobsInPhase),
+  };
+}
+
+/**
+ * Steps of a job. A deployment job keeps its steps in lifecycle hooks; they run
+ * in hook order (learn.microsoft.com/azure/devops/pipelines/process/deployment-jobs).
+ * TODO: on.failure and on.success hooks depend on the result of the other hooks
+ * and are not run yet; deployment strategies belong to the deployment work.
+ */
+function jobSteps(job: PlannedJob): StepDefinition[] {
+  const definition = job.definition;
+  const hooks = definition.strategy?.deployment?.hooks;
+  if (definition.steps.length > 0 || hooks === undefined) return definition.steps;
+  return ['preDeploy', 'deploy', 'routeTraffic', 'postRouteTraffic'].flatMap((hook) => hooks[hook]?.steps ?? []);
+}
+
+/**
+ * Summarises a job for its dependants. The result is the worst instance result,
+ * and `continueOnError` turns a failure into succeededWithIssues
+ * (learn.microsoft.com/azure/devops/pipelines/process/phases). Output keys of a
+ * matrix leg or slice get the leg name as a prefix.
+ */
+function finishedJob(job: PlannedJob, instances: readonly JobInstance[], outcomes: readonly JobRunOutcome[]): FinishedJob {
+  let result = aggregateResults(outcomes.map((outcome) => outcome.result));
+  if (result === 'failed' && job.continueOnError) result = 'succeededWithIssues';
+
+  const outputs: Record<string, string> = {};
+  outcomes.forEach((outcome, index) => {
+    const leg = instances[index]?.legName;
+    for (const [key, value] of Object.entries(outcome.outputs)) outputs[leg ? `${leg}.${key}` : key] = value;
+  });
+  return { result, outputs };
+}
+
+function baseVariables(state: RunState, scope: StageScope): VariableSet {
+  const variables = new VariableSet();
+  for (const [name, variable] of Object.entries(state.options.runVariables)) variables.set(name, variable);
+  applyVariableDefinitions(variables, state.pipelineVariables);
+  applyVariableDefinitions(variables, scope.stageVariables);
+  applyQueueScope(variables, state.options);
+  return variables;
+}
+
+function jobRecord(scope: StageScope, instance: JobInstance): RecordRef {
+  return {
+    id: `${scope.stage.name}.${instance.name}`,
+    parentId: scope.record.id,
+    type: 'job',
+    name: instance.name,
+    displayName: instance.displayName,
+  };
+}
+
+function placeholderInstance(job: PlannedJob): JobInstance {
+  return {
+    name: job.name,
+    displayName: job.displayName,
+    agentJobName: job.name,
+    matrixVariables: {},
+    positionInPhase: 1,
+    totalJobsInPhase: 1,
+  };
+}
+
+function emptyOutcome(
+  job: PlannedJob,
+  instance: JobInstance,
+  record: RecordRef,
+  result: TaskResult,
+  reason?: string,
+  finishTime?: string,
+): JobRunOutcome {
+  return {
+    name: instance.name,
+    displayName: instance.displayName,
+    jobName: job.name,
+    recordId: record.id,
+    result,
+    reason,
+    finishTime,
+    variables: {},
+    outputs: {},
+  };
+}
+
+/** Creates a signal that aborts after the job's cancel timeout, for jobs that start after a cancel. */
+function cancelTimeoutSignal(job: PlannedJob): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const minutes = job.definition.cancelTimeoutInMinutes;
+  const timer = minutes > 0 ? setTimeout(() => controller.abort(), minutes * 60_000) : undefined;
+  timer?.unref();
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+}

@@ -1,0 +1,23 @@
+import type { EventSink } from '../events/run-event.js';
+import type { JobExecutor, JobVariable, SourceRepository } from '../runner/job-request.js';
+
+/** Options of `runPipeline`. */
+export interface RunOptions {
+  runId: string;
+  executor: JobExecutor;
+  sink: EventSink;
+  /** Aborting it cancels the run: queued jobs are canceled, running jobs get the signal. */
+  signal: AbortSignal;
+  /** Most jobs running at once across the run; 0 or less means 1. */
+  maxParallelJobs: number;
+  /** Predefined Build.* and System.* variables of the run. */
+  runVariables: Record<string, JobVariable>;
+  /** Queue-time values (`--variable`); they override pipeline-level YAML values. */
+  queueVariables: Record<string, string>;
+  /** Secret values by variable name (`--secret`); queue-time scope, marked secret. */
+  secrets?: Record<string, string>;
+  source: SourceRepository;
+  workRoot: string;
+  /** Backs `counter()` in runtime expressions; `counter()` is an error without it. */
+  counter?: (prefix: string, seed: number) => number;
+}

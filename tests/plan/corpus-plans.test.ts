@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPipeline } from '../../src/language/pipeline/load-pipeline.js';
+import { createRunPlan, describePlan } from '../../src/plan/create-run-plan.js';
+
+const CORPUS = '/work/shared/corpus';
+
+interface CorpusEntry {
+  repo: string;
+  path: string;
+  role: string;
+}
+
+function pipelineFiles(): string[] {
+  const index = join(CORPUS, 'index.json');
+  if (!existsSync(index)) return [];
+  const entries = JSON.parse(readFileSync(index, 'utf8')) as CorpusEntry[];
+  return entries
+    .filter((entry) => entry.role === 'pipeline')
+    .map((entry) => join(CORPUS, entry.repo.replace('/', '__'), entry.path))
+    .filter((file) => existsSync(file));
+}
+
+// Real pipelines that load without errors must also plan without plan errors,
+// because none of them has a dependency cycle or an unknown dependsOn name.
+describe('planning the corpus', () => {
+  const files = pipelineFiles();
+
+  it.skipIf(files.length === 0)('plans every loadable pipeline', async () => {
+    const planned: string[] = [];
+    for (const file of files) {
+      const loaded = await loadPipeline(file);
+      if (loaded.definition === undefined || loaded.diagnostics.some((item) => item.severity === 'error')) continue;
+
+      const { plan, diagnostics } = createRunPlan(loaded.definition, { hostOs: 'linux' });
+      const errors = diagnostics.filter((item) => item.severity === 'error');
+      expect({ file, errors }).toEqual({ file, errors: [] });
+      expect(describePlan(plan!, { dryRun: true }).length).toBeGreaterThan(0);
+      planned.push(file);
+    }
+    expect(planned.length).toBeGreaterThan(0);
+  });
+});
