@@ -110,8 +110,15 @@ function describeSteps(steps: readonly StepDefinition[], indent: string, lines: 
   steps.forEach((step, index) => {
     const disabled = step.enabled ? '' : ' [disabled]';
     const condition = step.condition ? ` (condition: ${step.condition.value.trim()})` : '';
-    lines.push(`${indent}${index + 1}. ${stepDisplayName(step)}${disabled}${condition}`);
+    lines.push(`${indent}${index + 1}. ${stepDisplayName(step)}${stepContent(step)}${disabled}${condition}`);
   });
+}
+
+/** The first line of a script step, so a listing tells unnamed scripts apart. */
+function stepContent(step: StepDefinition): string {
+  if (step.type !== 'script' && step.type !== 'bash' && step.type !== 'pwsh' && step.type !== 'powershell') return '';
+  const firstLine = step.script.trim().split('\n')[0] ?? '';
+  return `: ${firstLine.length > 60 ? `${firstLine.slice(0, 57)}...` : firstLine}`;
 }
 
 /**

@@ -227,7 +227,7 @@ describe('sluice run with invalid input', () => {
     expect(result.stderr).toMatch(/azure-pipelines\.yml:3:3: error [A-Z]+\d+/);
     expect(result.stderr).toMatch(/displayNme/);
     expect(result.stderr).toMatch(/azure-pipelines\.yml:5:\d+: error EXPR\d+/);
-    expect(result.stderr).toMatch(/\n\s*\^/);
+    expect(result.stderr).toMatch(/\n\s*\d+ \|   displayNme: Typo\n\s*\|   \^~+\n/);
     expect(existsSync(join(repo.path, 'ran.txt'))).toBe(false);
   });
 

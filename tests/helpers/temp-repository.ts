@@ -23,7 +23,7 @@ export function createTempRepository(files: Record<string, string>, options: { b
   git('config', 'user.name', 'Sluice Test');
   if (options.commit !== false) {
     git('add', '-A');
-    git('commit', '-q', '-m', 'Initial commit');
+    git('commit', '-q', '--allow-empty', '-m', 'Initial commit');
   }
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }

@@ -23,7 +23,7 @@ export function formatSummaryLines(summary: RunSummary, color: boolean): string[
 
   const lines: string[] = [];
   const headline = `Run ${RESULT_WORDS[summary.result]} in ${formatDuration(summary.startTime, summary.finishTime) || '0ms'}`;
-  lines.push(`${paint(headline, resultColor(summary.result), color)} (${jobs.length} jobs: ${countText || 'none'})`);
+  lines.push(`${paint(headline, resultColor(summary.result), color)} (${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}: ${countText || 'none'})`);
 
   for (const { stage, job } of jobs) {
     if (job.result === 'succeeded') continue;

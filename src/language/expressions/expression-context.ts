@@ -1,4 +1,5 @@
 import type { AzureResultName } from '../../events/task-result.js';
+import type { SourceLocation } from '../source-location.js';
 
 /**
  * A value in the expression language. Objects and arrays come from contexts
@@ -11,6 +12,7 @@ export type ExpressionValue =
   | number
   | string
   | ExpressionVersion
+  | ExpressionDateTime
   | ExpressionValue[]
   | ExpressionObject;
 
@@ -24,6 +26,31 @@ export class ExpressionVersion {
 
   toString(): string {
     return this.parts.join('.');
+  }
+}
+
+/**
+ * A point in time, such as `pipeline.startTime`. `offsetMinutes` is the UTC
+ * offset used when formatting; pipeline times are UTC by default
+ * (learn.microsoft.com …/pipelines/process/expressions, "pipeline.startTime").
+ */
+export class ExpressionDateTime {
+  constructor(
+    readonly date: Date,
+    readonly offsetMinutes = 0,
+  ) {}
+
+  /**
+   * Returns ISO 8601 with the offset, for example `2024-05-01T10:30:00.000+00:00`.
+   * NOTE: Azure's exact default string form of a date-time is undocumented.
+   */
+  toString(): string {
+    const shifted = new Date(this.date.getTime() + this.offsetMinutes * 60_000);
+    const sign = this.offsetMinutes < 0 ? '-' : '+';
+    const absolute = Math.abs(this.offsetMinutes);
+    const hours = String(Math.floor(absolute / 60)).padStart(2, '0');
+    const minutes = String(absolute % 60).padStart(2, '0');
+    return `${shifted.toISOString().slice(0, -1)}${sign}${hours}:${minutes}`;
   }
 }
 
@@ -59,4 +86,9 @@ export interface ExpressionContext {
   counter?: (prefix: string, seed: number) => number;
   /** The time `format` and `pipeline.startTime` use; defaults to the current time. */
   now?: Date;
+  /**
+   * The location in the pipeline file where the expression text starts.
+   * Evaluation errors are placed at this location plus the offset of the failing node.
+   */
+  location?: SourceLocation;
 }
