@@ -49,6 +49,11 @@ export interface JobRequest {
   /** 1-based position and count for matrix legs and parallel slices (System.JobPositionInPhase). */
   positionInPhase: number;
   totalJobsInPhase: number;
+  /**
+   * Run `checkout: self` first when `steps` has no checkout step. Default true;
+   * false for deployment jobs, which Azure does not check out automatically.
+   */
+  implicitCheckout?: boolean;
 }
 
 /** What the runner reports back when a job ends. */

@@ -1,0 +1,156 @@
+import { resolve } from 'node:path';
+import type { EventSink } from '../events/run-event.js';
+import type { CheckoutStep, StepDefinition } from '../language/pipeline/pipeline-model.js';
+import { killProcessGroup } from './child-process-run.js';
+import { JobControl } from './job-control.js';
+import { DEFAULT_MAX_LOG_LINE_LENGTH, JobEventWriter } from './job-event-writer.js';
+import type { JobExecutor, JobOutcome, JobRequest } from './job-request.js';
+import type { JobRunContext, ResolvedRunnerOptions } from './job-run-context.js';
+import type { JobState } from './job-state.js';
+import { JobVariables } from './job-variables.js';
+import { buildPredefinedVariables } from './predefined-variables.js';
+import { defaultPythonSearchLocations, type PythonSearchLocations } from './python-installations.js';
+import { runStep } from './run-step.js';
+import { checkoutPathInside } from './source-checkout.js';
+import { SECRET_MASK, SecretMasker } from './secret-masker.js';
+import { prepareWorkspace, type JobWorkspace } from './workspace.js';
+
+/** Settings of a LocalJobRunner; every field has a default. */
+export interface LocalJobRunnerOptions {
+  /** Path or name of PowerShell Core; default `pwsh` from PATH. */
+  pwshPath?: string;
+  /** Path or name of Windows PowerShell for `powershell` steps on Windows; default `powershell`. */
+  windowsPowerShellPath?: string;
+  /** Path or name of bash; default `bash` from PATH. */
+  bashPath?: string;
+  /** Maximum log line length in characters; longer lines are split into several LogEvents. */
+  maxLogLineLength?: number;
+  /** Environment the steps start from; default `process.env`. */
+  baseEnvironment?: NodeJS.ProcessEnv;
+  /** Search locations for UsePythonVersion; unset fields use the tool cache, pyenv, uv and PATH defaults. */
+  pythonSearch?: Partial<PythonSearchLocations>;
+  /** Unit of the retry back-off in milliseconds; default 1000 (retry n waits n² seconds, as in Azure). */
+  retryBackoffUnitMs?: number;
+}
+
+function implicitCheckoutStep(request: JobRequest): CheckoutStep {
+  return {
+    type: 'checkout',
+    repository: 'self',
+    continueOnError: false,
+    enabled: true,
+    env: {},
+    timeoutInMinutes: 0,
+    retryCountOnTaskFailure: 0,
+    location: request.steps[0]?.location ?? { file: '', line: 0, column: 0 },
+  };
+}
+
+/** Build.SourcesDirectory: the checkout itself in place, else `checkout: self`'s `path` or `s/`. */
+function sourcesDirectoryOf(request: JobRequest, workspace: JobWorkspace): string {
+  if (request.source.inPlace) return resolve(request.source.path);
+  const self = request.steps.find((step): step is CheckoutStep => step.type === 'checkout' && step.repository.toLowerCase() === 'self');
+  if (!self?.path) return workspace.sourcesDirectory;
+  // The checkout empties this folder, so a path outside the workspace is never used; the step reports it.
+  return checkoutPathInside(workspace.buildDirectory, self.path) ?? workspace.sourcesDirectory;
+}
+
+/**
+ * Runs one job on this machine: prepares an agent-style workspace, checks out
+ * the sources, runs each step in its own process group, applies logging
+ * commands, and masks secrets in everything it emits.
+ */
+export class LocalJobRunner implements JobExecutor {
+  private readonly resolved: ResolvedRunnerOptions;
+  private readonly maxLogLineLength: number;
+
+  constructor(options: LocalJobRunnerOptions = {}) {
+    const baseEnvironment = options.baseEnvironment ?? process.env;
+    this.resolved = {
+      bashPath: options.bashPath ?? 'bash',
+      pwshPath: options.pwshPath ?? 'pwsh',
+      windowsPowerShellPath: options.windowsPowerShellPath ?? 'powershell',
+      baseEnvironment,
+      pythonSearch: { ...defaultPythonSearchLocations(baseEnvironment), ...options.pythonSearch },
+      retryBackoffUnitMs: options.retryBackoffUnitMs ?? 1000,
+    };
+    this.maxLogLineLength = options.maxLogLineLength ?? DEFAULT_MAX_LOG_LINE_LENGTH;
+  }
+
+  /** Runs `request` to the end. Cancellation through `signal` ends the job as `canceled`, not as a failure. */
+  async runJob(request: JobRequest, sink: EventSink, signal: AbortSignal): Promise<JobOutcome> {
+    const masker = new SecretMasker();
+    for (const variable of Object.values(request.variables)) if (variable.isSecret) masker.add(variable.value);
+    const events = new JobEventWriter(sink, masker, this.maxLogLineLength);
+
+    let workspace: JobWorkspace;
+    try {
+      workspace = await prepareWorkspace(request.workRoot, request.record.id, request.workspaceClean);
+    } catch (error) {
+      const reason = masker.mask(`could not prepare the workspace under ${request.workRoot}: ${(error as Error).message}`);
+      return { result: 'failed', reason, outputs: {}, variables: {} };
+    }
+
+    const control = new JobControl(signal, request.timeoutInMinutes, request.cancelTimeoutInMinutes);
+    const context = this.createContext(request, workspace, control, masker, events);
+    try {
+      return await this.runSteps(context);
+    } finally {
+      control.dispose();
+      // Like the agent's orphan-process cleanup: nothing a step started outlives the job.
+      for (const group of context.processGroups) killProcessGroup(group, 'SIGKILL');
+      await workspace.release();
+    }
+  }
+
+  private createContext(request: JobRequest, workspace: JobWorkspace, control: JobControl, masker: SecretMasker, events: JobEventWriter): JobRunContext {
+    const variables = new JobVariables(request.variables);
+    const sourcesDirectory = sourcesDirectoryOf(request, workspace);
+    for (const [name, value] of Object.entries(buildPredefinedVariables(request, workspace, { sourcesDirectory }, this.resolved.baseEnvironment))) {
+      variables.set(name, value, { readonly: true });
+    }
+    const job: JobState = {
+      variables,
+      masker,
+      events,
+      outputs: {},
+      pathPrepends: [],
+      buildTags: [],
+      attachments: [],
+      decodePercents: variables.value('DECODE_PERCENTS')?.trim().toLowerCase() !== 'false',
+    };
+    return { request, options: this.resolved, job, workspace, control, sourcesDirectory, processGroups: new Set(), jobResult: 'succeeded' };
+  }
+
+  private async runSteps(context: JobRunContext): Promise<JobOutcome> {
+    const { request, job } = context;
+    const steps: Array<{ step: StepDefinition; index: number }> = request.steps.map((step, i) => ({ step, index: i + 1 }));
+    // The implicit checkout gets record index 0, so the steps keep the numbers of request.steps.
+    if (request.implicitCheckout !== false && !request.steps.some((step) => step.type === 'checkout')) {
+      steps.unshift({ step: implicitCheckoutStep(request), index: 0 });
+    }
+
+    let firstFailure: string | undefined;
+    for (const { step, index } of steps) {
+      const outcome = await runStep(context, step, index);
+      if (outcome.result === 'failed' && firstFailure === undefined) {
+        firstFailure = `step '${outcome.displayName}' failed${outcome.reason ? `: ${outcome.reason}` : ''}`;
+      }
+    }
+
+    let result = context.jobResult;
+    let reason = firstFailure;
+    if (context.control.canceled) {
+      result = 'canceled';
+      reason = context.control.cancelReason;
+      if (context.control.timedOut) job.events.issue(request.record.id, 'error', context.control.cancelReason ?? 'the job timed out');
+    }
+    return {
+      result,
+      reason: reason === undefined ? undefined : job.masker.mask(reason),
+      outputs: { ...job.outputs },
+      variables: Object.fromEntries(job.variables.all().map((variable) => [variable.name, variable.isSecret ? SECRET_MASK : job.masker.mask(variable.value)])),
+      pythonVersion: job.pythonVersion,
+    };
+  }
+}

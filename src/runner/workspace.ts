@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The folders of one job's workspace, laid out as an Azure agent's `_work/<n>`. */
+export interface JobWorkspace {
+  /** `<workRoot>/<n>`: Agent.BuildDirectory and Pipeline.Workspace. */
+  buildDirectory: string;
+  /** `s`: Build.SourcesDirectory unless the checkout runs in place. */
+  sourcesDirectory: string;
+  /** `a`: Build.ArtifactStagingDirectory, emptied for every job. */
+  artifactStagingDirectory: string;
+  /** `b`: Build.BinariesDirectory. */
+  binariesDirectory: string;
+  /** `TestResults`: Common.TestResultsDirectory, emptied for every job. */
+  testResultsDirectory: string;
+  /** `<workRoot>/_temp`: Agent.TempDirectory; this job's own subfolder, removed at the end. */
+  tempDirectory: string;
+  /** Releases the workspace for the next job. */
+  release(): Promise<void>;
+}
+
+/** Most numbered workspaces tried under one work root before giving up. */
+export const MAX_WORKSPACES = 1000;
+
+const LOCK_FILE = '.sluice-lock';
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the lock of workspace `<workRoot>/<n>`: the lock file holds the owner's
+ * pid, and a lock whose owner is gone (a crashed run) is taken over.
+ */
+async function tryLock(directory: string, token: string): Promise<boolean> {
+  await mkdir(directory, { recursive: true });
+  const lockPath = join(directory, LOCK_FILE);
+  // The token is written to a private file first and linked into place, so another
+  // job never reads a lock file that exists but is still empty.
+  const pending = `${lockPath}.${process.pid}.${randomUUID()}`;
+  await writeFile(pending, token);
+  try {
+    await link(pending, lockPath);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(pending).catch(() => undefined);
+  }
+
+  const owner = Number.parseInt((await readFile(lockPath, 'utf8').catch(() => '')).split(':')[0] ?? '', 10);
+  if (Number.isFinite(owner) && isProcessAlive(owner)) return false;
+  // NOTE: two runs that take over the same stale lock at the same moment can both win; this needs a crashed run first.
+  await unlink(lockPath).catch(() => undefined);
+  return tryLock(directory, token);
+}
+
+/**
+ * Creates or reuses a numbered workspace under `workRoot`. Workspaces are reused
+ * across runs like an agent's. `a/` and `TestResults/` are emptied every time
+ * (learn.microsoft.com …/build/variables), and `clean` empties more:
+ * `outputs` → `b/`, `resources` → `s/`, `all` → everything.
+ */
+export async function prepareWorkspace(workRoot: string, jobId: string, clean?: 'outputs' | 'resources' | 'all'): Promise<JobWorkspace> {
+  const token = `${process.pid}:${jobId}`;
+  let buildDirectory: string | undefined;
+  for (let n = 1; n <= MAX_WORKSPACES && buildDirectory === undefined; n += 1) {
+    const candidate = join(workRoot, String(n));
+    if (await tryLock(candidate, token)) buildDirectory = candidate;
+  }
+  if (buildDirectory === undefined) {
+    throw new Error(`no free workspace under ${workRoot}: all ${MAX_WORKSPACES} are in use; remove stale folders or choose another work root`);
+  }
+
+  const sourcesDirectory = join(buildDirectory, 's');
+  const artifactStagingDirectory = join(buildDirectory, 'a');
+  const binariesDirectory = join(buildDirectory, 'b');
+  const testResultsDirectory = join(buildDirectory, 'TestResults');
+  const emptied = [artifactStagingDirectory, testResultsDirectory];
+  if (clean === 'outputs' || clean === 'all') emptied.push(binariesDirectory);
+  if (clean === 'resources' || clean === 'all') emptied.push(sourcesDirectory);
+  for (const directory of emptied) await rm(directory, { recursive: true, force: true });
+  for (const directory of [sourcesDirectory, artifactStagingDirectory, binariesDirectory, testResultsDirectory]) {
+    await mkdir(directory, { recursive: true });
+  }
+
+  const tempDirectory = join(workRoot, '_temp', jobId.replace(/[^A-Za-z0-9_.-]/g, '_') + '-' + String(process.pid));
+  await rm(tempDirectory, { recursive: true, force: true });
+  await mkdir(tempDirectory, { recursive: true });
+
+  const directory = buildDirectory;
+  return {
+    buildDirectory,
+    sourcesDirectory,
+    artifactStagingDirectory,
+    binariesDirectory,
+    testResultsDirectory,
+    tempDirectory,
+    release: async () => {
+      await rm(tempDirectory, { recursive: true, force: true });
+      await unlink(join(directory, LOCK_FILE)).catch(() => undefined);
+    },
+  };
+}
