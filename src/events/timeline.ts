@@ -26,6 +26,8 @@ export interface TimelineRecord {
 export class Timeline {
   private readonly records = new Map<string, TimelineRecord>();
   private readonly roots: string[] = [];
+  /** Records whose parent has not appeared yet, by parent id; attached when it does. */
+  private readonly orphans = new Map<string, string[]>();
 
   /** Applies one event; events for unknown parents create the record on the fly. */
   apply(event: RunEvent): TimelineRecord | undefined {
@@ -59,9 +61,10 @@ export class Timeline {
     return this.records.get(id);
   }
 
-  /** Top-level records (stages) in the order they appeared. */
+  /** Top-level records (stages) in the order they appeared; records whose parent never appeared come last. */
   rootRecords(): TimelineRecord[] {
-    return this.roots.map((id) => this.records.get(id)!);
+    const orphaned = [...this.orphans.values()].flat();
+    return [...this.roots, ...orphaned].map((id) => this.records.get(id)!);
   }
 
   childrenOf(record: TimelineRecord): TimelineRecord[] {
@@ -94,9 +97,17 @@ export class Timeline {
       children: [],
     };
     this.records.set(ref.id, record);
-    const parent = ref.parentId === undefined ? undefined : this.records.get(ref.parentId);
-    if (parent) parent.children.push(ref.id);
-    else this.roots.push(ref.id);
+
+    // A skipped stage may report its jobs before itself: keep them until it appears.
+    if (ref.parentId === undefined) this.roots.push(ref.id);
+    else if (this.records.has(ref.parentId)) this.records.get(ref.parentId)!.children.push(ref.id);
+    else this.orphans.set(ref.parentId, [...(this.orphans.get(ref.parentId) ?? []), ref.id]);
+
+    const waiting = this.orphans.get(ref.id);
+    if (waiting) {
+      record.children.push(...waiting);
+      this.orphans.delete(ref.id);
+    }
     return record;
   }
 }

@@ -57,3 +57,16 @@ describe('TreeReporter', () => {
     expect(summary.stages[0]!.reason).toMatch(/ended before/);
   });
 });
+
+describe('Timeline', () => {
+  it('attaches a job reported before its skipped stage', () => {
+    const timeline = new Timeline();
+    const time = '2026-01-01T00:00:00.000Z';
+    timeline.apply({ type: 'record-finished', record: job, result: 'skipped', time });
+    timeline.apply({ type: 'record-finished', record: stage, result: 'skipped', reason: 'condition was false', time });
+
+    const roots = timeline.rootRecords();
+    expect(roots.map((record) => record.id)).toEqual(['Build']);
+    expect(timeline.childrenOf(roots[0]!).map((record) => record.id)).toEqual(['Build.Wheel']);
+  });
+});
