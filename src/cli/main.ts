@@ -6,6 +6,8 @@ import { runEvalCommand } from './commands/eval-command.js';
 import { runListCommand } from './commands/list-command.js';
 import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
+import { runExplainCommand } from './commands/explain-command.js';
+import { runSchemaCommand } from './commands/schema-command.js';
 import { formatDiagnostics } from './diagnostic-printer.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
@@ -103,6 +105,27 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--as <mode>', "'runtime' (default), 'template', 'condition', or 'macro' to expand $(…) in a text")
     .action(async (expression: string, options: { context?: string; as?: 'template' | 'runtime' | 'condition' | 'macro' }) => {
       setExitCode(await runEvalCommand(expression, options, io));
+    });
+
+  program
+    .command('explain')
+    .description('Explain where a variable gets its value, when it is resolved, and why it could be empty')
+    .argument('<variable>', 'variable name (case-insensitive)')
+    .argument('[file]', 'pipeline file')
+    .option('--stage <name>', 'explain for the jobs of this stage')
+    .option('--job <name>', 'explain for this job')
+    .option('--variable <name=value>', 'a queue-time variable to take into account (repeatable)', collectPairs)
+    .option('--format <format>', "'text' (default) or 'json'")
+    .action(async (variable: string, file: string | undefined, options: { stage?: string; job?: string; variable?: string[]; format?: string }) => {
+      setExitCode(await runExplainCommand(variable, { ...options, file }, io));
+    });
+
+  program
+    .command('schema')
+    .description('Write a JSON Schema of the pipeline language for editors with a YAML language server')
+    .option('--output <file>', 'write the schema to this file instead of standard output')
+    .action(async (options: { output?: string }) => {
+      setExitCode(await runSchemaCommand(options, io));
     });
 
   return program;

@@ -3,10 +3,29 @@ import { loadPipeline } from '../language/pipeline/load-pipeline.js';
 import type { PipelineDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
 import type { SourceFileSet } from '../language/source-file-set.js';
 import { createRunPlan } from '../plan/create-run-plan.js';
+import { validatePipeline } from '../language/validation/validate-pipeline.js';
 import type { PlanOptions, RunPlan } from '../plan/run-plan.js';
 import { findUnsupportedTasks } from '../runner/task-registry.js';
 import { CliErrorCodes } from './cli-error-codes.js';
 import type { PipelineFile } from './pipeline-file.js';
+
+/**
+ * `run` refuses features this machine cannot run (they become errors); `check`
+ * (validate, list, explain) only warns, because Azure accepts the YAML.
+ */
+export type PreparePurpose = 'run' | 'check';
+
+/**
+ * Validation warnings that stop `sluice run` before anything starts: a job
+ * would need a variable group, a service connection, an Azure-only task or an
+ * agentless pool that this machine does not have.
+ */
+const RUN_BLOCKING_WARNINGS = new Set(['VAL001', 'VAL002', 'VAL003', 'VAL004']);
+
+function siteKey(diagnostic: Diagnostic): string {
+  const location = diagnostic.location;
+  return location ? `${location.file}:${location.line}:${location.column}` : '';
+}
 
 export interface PreparedPipeline {
   definition?: PipelineDefinition;
@@ -20,19 +39,29 @@ export interface PreparedPipeline {
  * Loads, checks and plans a pipeline: everything that can be known before a
  * run starts. A run starts only when no diagnostic here is an error.
  */
-export async function preparePipeline(file: PipelineFile, planOptions: PlanOptions): Promise<PreparedPipeline> {
+export async function preparePipeline(file: PipelineFile, planOptions: PlanOptions, purpose: PreparePurpose = 'run'): Promise<PreparedPipeline> {
   const loaded = await loadPipeline(file.path, { displayPath: file.displayPath });
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.definition) return { diagnostics, sources: loaded.sources };
 
+  // Warnings for what Azure accepts but cannot run here, or is likely a mistake.
+  const warnings = validatePipeline(loaded.definition);
+  const azureOnlyTaskSites = new Set(warnings.filter((warning) => warning.code === 'VAL003').map((warning) => siteKey(warning)));
+  for (const warning of warnings) {
+    const blocksRun = purpose === 'run' && RUN_BLOCKING_WARNINGS.has(warning.code);
+    diagnostics.push(blocksRun ? { ...warning, severity: 'error' } : warning);
+  }
+
   for (const unsupported of findUnsupportedTasks(allSteps(loaded.definition))) {
-    diagnostics.push({
+    const diagnostic: Diagnostic = {
       code: CliErrorCodes.unsupportedTask,
-      severity: 'error',
+      severity: purpose === 'run' ? 'error' : 'warning',
       message: `task '${unsupported.task}' cannot run here: ${unsupported.reason}`,
       location: unsupported.location,
       hint: 'replace the task with a script step, or run this pipeline in Azure Pipelines',
-    });
+    };
+    // An Azure-only task already has a warning that names its replacement.
+    if (!azureOnlyTaskSites.has(siteKey(diagnostic))) diagnostics.push(diagnostic);
   }
   if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
     return { definition: loaded.definition, diagnostics, sources: loaded.sources };

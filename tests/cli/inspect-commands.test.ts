@@ -89,6 +89,14 @@ describe('sluice validate', () => {
     expect(result.stdout).toMatch(/valid/);
   });
 
+  it('warns about an Azure-only task but accepts the YAML', async () => {
+    const repo = repository({ 'azure-pipelines.yml': 'steps:\n- task: AzureWebApp@1\n  inputs:\n    appName: x\n' });
+    const result = await runSluice(['validate'], { cwd: repo.path });
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/azure-pipelines\.yml:2:3: warning VAL003/);
+  });
+
   it('reports errors as JSON with codes and positions', async () => {
     const repo = repository({ 'azure-pipelines.yml': 'steps:\n- script: echo\n  timeoutInMinutes: soon\n' });
     const result = await runSluice(['validate', '--format', 'json'], { cwd: repo.path });

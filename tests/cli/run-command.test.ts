@@ -255,8 +255,17 @@ describe('sluice run with invalid input', () => {
     const result = await runSluice(['run', '--in-place'], { cwd: repo.path });
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/azure-pipelines\.yml:3:3: error CLI001/);
-    expect(result.stderr).toMatch(/AzureWebApp@1/);
+    expect(result.stderr).toMatch(/azure-pipelines\.yml:3:3: error VAL003/);
+    expect(result.stderr).toMatch(/AzureWebApp/);
+    expect(existsSync(join(repo.path, 'ran.txt'))).toBe(false);
+  });
+
+  it('rejects a task no runner knows, naming it and its position', async () => {
+    const repo = repository({ 'azure-pipelines.yml': 'steps:\n- script: touch ran.txt\n- task: NoSuchTask@3\n' });
+    const result = await runSluice(['run', '--in-place'], { cwd: repo.path });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/azure-pipelines\.yml:3:3: error CLI001: task 'NoSuchTask@3'/);
     expect(existsSync(join(repo.path, 'ran.txt'))).toBe(false);
   });
 

@@ -13,7 +13,7 @@ export async function runListCommand(file: string | undefined, options: { platfo
     io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
     return ExitCode.invalidInput;
   }
-  const prepared = await preparePipeline(pipelineFile, { platformMap: parsePlatformMap(options.platform), hostOs: hostOperatingSystem() });
+  const prepared = await preparePipeline(pipelineFile, { platformMap: parsePlatformMap(options.platform), hostOs: hostOperatingSystem() }, 'check');
   if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
   if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
 

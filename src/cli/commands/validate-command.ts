@@ -28,7 +28,7 @@ export async function runValidateCommand(files: string[], options: { format?: st
       continue;
     }
 
-    const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() });
+    const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() }, 'check');
     const fileValid = !prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     valid &&= fileValid;
     if (json) {
