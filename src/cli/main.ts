@@ -6,6 +6,7 @@ import { runEvalCommand } from './commands/eval-command.js';
 import { runListCommand } from './commands/list-command.js';
 import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
 import { runValidateCommand } from './commands/validate-command.js';
+import { runExpandCommand, type ExpandCommandOptions } from './commands/expand-command.js';
 import { runExplainCommand } from './commands/explain-command.js';
 import { runSchemaCommand } from './commands/schema-command.js';
 import { formatDiagnostics } from './diagnostic-printer.js';
@@ -73,6 +74,8 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--output <format>', "'text' (default) or 'json': one event per line, the summary last")
     .option('--verbose', 'stream the output of every step, prefixed by its job')
     .option('--platform <image=host>', 'run jobs for this pool image on this machine, e.g. windows-latest=host (repeatable)', collectPairs)
+    .option('--parameter <name=value>', 'a runtime parameter value (repeatable); checked against its type and values', collectPairs)
+    .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates or checkout (repeatable)', collectPairs)
     .option('--source-dir <dir>', 'root of the checkout to run (default: the git work tree holding the pipeline file)')
     .option('--work-dir <dir>', 'folder for run workspaces (default: a folder for this repository under the system temp folder)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
@@ -89,11 +92,25 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     });
 
   program
+    .command('expand')
+    .description('Print the pipeline after template expansion, as Azure\'s "download full YAML" does')
+    .argument('[file]', 'pipeline file')
+    .option('--parameter <name=value>', 'a runtime parameter value (repeatable)', collectPairs)
+    .option('--repository <alias=path>', 'a local checkout for a repository resource (repeatable)', collectPairs)
+    .option('--branch <name>', 'the branch that Build.SourceBranch shows to template expressions')
+    .option('--source-dir <dir>', 'root of the checkout (default: the git work tree holding the pipeline file)')
+    .action(async (file: string | undefined, options: ExpandCommandOptions) => {
+      setExitCode(await runExpandCommand(file, options, io));
+    });
+
+  program
     .command('validate')
     .description('Check pipeline files without running them')
     .argument('[files...]', 'pipeline files (default: the repository pipeline)')
     .option('--format <format>', "'text' (default) or 'json'")
-    .action(async (files: string[], options: { format?: string }) => {
+    .option('--parameter <name=value>', 'a runtime parameter value (repeatable)', collectPairs)
+    .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates (repeatable)', collectPairs)
+    .action(async (files: string[], options: { format?: string; parameter?: string[]; repository?: string[] }) => {
       setExitCode(await runValidateCommand(files, options, io));
     });
 

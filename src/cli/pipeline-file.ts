@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -11,7 +11,7 @@ export const DEFAULT_PIPELINE_FILES = ['azure-pipelines.yml', 'azure-pipelines.y
 export interface PipelineFile {
   /** Absolute path of the YAML file. */
   path: string;
-  /** The path as diagnostics show it: relative to the working directory. */
+  /** The path as diagnostics show it: relative to the checkout root. */
   displayPath: string;
   /** The checkout the pipeline runs in: the git work tree holding the file, else its folder. */
   sourceRoot: string;
@@ -30,14 +30,14 @@ export async function resolvePipelineFile(cwd: string, given?: string, sourceDir
 
   const sourceRoot = resolve(cwd, sourceDir);
   if (!(await exists(sourceRoot))) return `source folder '${sourceDir}' not found`;
-  return { ...found, sourceRoot };
+  return { ...found, sourceRoot, displayPath: displayName(sourceRoot, found.path) };
 }
 
 async function findPipelineFile(cwd: string, given?: string): Promise<PipelineFile | string> {
   if (given) {
     const path = isAbsolute(given) ? given : resolve(cwd, given);
     if (!(await exists(path))) return `pipeline file '${given}' not found`;
-    return describe(cwd, path);
+    return describe(path);
   }
 
   const gitRoot = await findGitRoot(cwd);
@@ -45,17 +45,25 @@ async function findPipelineFile(cwd: string, given?: string): Promise<PipelineFi
   for (const folder of folders) {
     for (const name of DEFAULT_PIPELINE_FILES) {
       const path = join(folder, name);
-      if (await exists(path)) return describe(cwd, path);
+      if (await exists(path)) return describe(path);
     }
   }
   return `no pipeline file found: looked for ${DEFAULT_PIPELINE_FILES.join(', ')} in ${folders.join(' and ')}; pass the file as an argument`;
 }
 
-async function describe(cwd: string, path: string): Promise<PipelineFile> {
+async function describe(path: string): Promise<PipelineFile> {
   const folder = resolve(path, '..');
   const sourceRoot = (await findGitRoot(folder)) ?? folder;
-  const displayPath = relative(cwd, path) || path;
-  return { path, displayPath: displayPath.startsWith('..') ? path : displayPath, sourceRoot };
+  return { path, displayPath: displayName(sourceRoot, path), sourceRoot };
+}
+
+/**
+ * Names the file relative to the checkout root, as template files are named,
+ * so every diagnostic of a run uses one base; absolute when outside the root.
+ */
+function displayName(sourceRoot: string, path: string): string {
+  const name = relative(sourceRoot, path);
+  return !name || name.startsWith('..') || isAbsolute(name) ? path : name.split(sep).join('/');
 }
 
 async function findGitRoot(folder: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../language/diagnostic.js';
-import { loadPipeline } from '../language/pipeline/load-pipeline.js';
+import { loadPipeline, type LoadPipelineOptions } from '../language/pipeline/load-pipeline.js';
 import type { PipelineDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
 import type { SourceFileSet } from '../language/source-file-set.js';
 import { createRunPlan } from '../plan/create-run-plan.js';
@@ -39,8 +39,13 @@ export interface PreparedPipeline {
  * Loads, checks and plans a pipeline: everything that can be known before a
  * run starts. A run starts only when no diagnostic here is an error.
  */
-export async function preparePipeline(file: PipelineFile, planOptions: PlanOptions, purpose: PreparePurpose = 'run'): Promise<PreparedPipeline> {
-  const loaded = await loadPipeline(file.path, { displayPath: file.displayPath });
+export async function preparePipeline(
+  file: PipelineFile,
+  planOptions: PlanOptions,
+  purpose: PreparePurpose = 'run',
+  loadOptions: Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables'> = {},
+): Promise<PreparedPipeline> {
+  const loaded = await loadPipeline(file.path, { displayPath: file.displayPath, repositoryRoot: file.sourceRoot, ...loadOptions });
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.definition) return { diagnostics, sources: loaded.sources };
 

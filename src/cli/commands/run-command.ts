@@ -18,6 +18,7 @@ import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { createRunVariables } from '../run-variables.js';
+import { compileTimeVariables } from '../compile-time-variables.js';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
   platform?: string[];
   workDir?: string;
   sourceDir?: string;
+  parameter?: string[];
+  repository?: string[];
 }
 
 /**
@@ -51,33 +54,28 @@ export async function runRunCommand(file: string | undefined, options: RunComman
   const maxParallelJobs = parseJobLimit(options.jobs);
   const platformMap = parsePlatformMap(options.platform);
 
+  const parameters = parsePairs('--parameter', options.parameter);
+  const repositories = parsePairs('--repository', options.repository);
+
   const pipelineFile = await resolvePipelineFile(io.cwd, file, options.sourceDir);
   if (typeof pipelineFile === 'string') {
     io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
     return ExitCode.invalidInput;
   }
 
-  const prepared = await preparePipeline(pipelineFile, {
-    stage: options.stage,
-    job: options.job,
-    noDeps: options.deps === false,
-    platformMap,
-    hostOs: hostOperatingSystem(),
-  });
+  const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
+  const prepared = await preparePipeline(
+    pipelineFile,
+    { stage: options.stage, job: options.job, noDeps: options.deps === false, platformMap, hostOs: hostOperatingSystem() },
+    'run',
+    { parameters, repositories, variables: compileTimeVariables(source) },
+  );
   if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
   if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
   const plan = prepared.plan;
 
-  const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
   if (options.dryRun) {
-    const knownVariables = {
-      'Build.Reason': 'Manual',
-      'Build.SourceBranch': source.branch,
-      'Build.SourceBranchName': source.branchName,
-      'Build.SourceVersion': source.commit,
-      'Build.SourceVersionMessage': source.message,
-    };
-    io.stdout(describePlan(plan, { dryRun: true, runVariables: knownVariables, queueVariables }) + '\n');
+    io.stdout(describePlan(plan, { dryRun: true, runVariables: compileTimeVariables(source), queueVariables }) + '\n');
     return ExitCode.success;
   }
 

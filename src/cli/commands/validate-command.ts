@@ -1,7 +1,9 @@
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { diagnosticsToJson, formatDiagnostics } from '../diagnostic-printer.js';
-import { hostOperatingSystem } from '../option-parsing.js';
+import { hostOperatingSystem, parsePairs } from '../option-parsing.js';
+import { readGitSourceInfo } from '../../runner/git-source-info.js';
+import { compileTimeVariables } from '../compile-time-variables.js';
 import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 
@@ -9,13 +11,15 @@ import { preparePipeline } from '../prepare-pipeline.js';
  * `sluice validate`: loads and plans each file and prints every diagnostic.
  * Exits 0 when all files are valid (warnings allowed), 2 when any has an error.
  */
-export async function runValidateCommand(files: string[], options: { format?: string }, io: CliIo): Promise<number> {
+export async function runValidateCommand(files: string[], options: { format?: string; parameter?: string[]; repository?: string[] }, io: CliIo): Promise<number> {
   const json = options.format === 'json';
   if (options.format !== undefined && options.format !== 'json' && options.format !== 'text') {
     io.stderr(`${CliErrorCodes.invalidOption}: invalid --format '${options.format}': expected 'text' or 'json'\n`);
     return ExitCode.invalidInput;
   }
 
+  const parameters = parsePairs('--parameter', options.parameter);
+  const repositories = parsePairs('--repository', options.repository);
   const targets = files.length > 0 ? files : [undefined];
   const report: { file: string; valid: boolean; diagnostics: object[] }[] = [];
   let valid = true;
@@ -28,7 +32,12 @@ export async function runValidateCommand(files: string[], options: { format?: st
       continue;
     }
 
-    const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() }, 'check');
+    const source = await readGitSourceInfo(pipelineFile.sourceRoot);
+    const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() }, 'check', {
+      parameters,
+      repositories,
+      variables: compileTimeVariables(source),
+    });
     const fileValid = !prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     valid &&= fileValid;
     if (json) {

@@ -1,21 +1,48 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
+import { expandTemplates } from '../templates/expand-templates.js';
 import { SourceFileSet } from '../source-file-set.js';
 import { loadYaml } from '../yaml/load-yaml.js';
+import type { YamlNode } from '../yaml/yaml-node.js';
 import { normalizePipeline } from './normalize-pipeline.js';
 import type { PipelineDefinition } from './pipeline-model.js';
 
+/** How to load a pipeline: where its repository is and what the run supplies. */
+export interface LoadPipelineOptions {
+  /** The file name diagnostics show; template files are named relative to `repositoryRoot`, so use the same base. */
+  displayPath?: string;
+  /** The checkout root; `/` in template paths starts here. Default: the pipeline file's folder. */
+  repositoryRoot?: string;
+  /** Runtime parameter values (`--parameter name=value`). */
+  parameters?: Record<string, string>;
+  /** Local checkouts of repository resources by alias (`--repository alias=PATH`). */
+  repositories?: Record<string, string>;
+  /** Predefined variables known when templates expand, such as Build.SourceBranch. */
+  variables?: Record<string, string>;
+}
+
+/** A loaded pipeline: the expanded YAML tree and the definition built from it, when they could be built. */
+export interface LoadedPipeline {
+  definition?: PipelineDefinition;
+  /** The YAML after template expansion, for `sluice expand`. */
+  expanded?: YamlNode;
+  diagnostics: Diagnostic[];
+  sources: SourceFileSet;
+}
+
 /**
- * Reads a pipeline file, parses its YAML and normalises it into stages → jobs →
- * steps. Diagnostics use `displayPath` (default: `path`) as the file name, and
- * `sources` holds the text under that name so errors can be printed with their
- * source line. A read failure is a PIPE021 diagnostic, not an exception.
+ * Reads a pipeline file, parses its YAML, expands its templates and template
+ * expressions, and normalises it into stages → jobs → steps. Diagnostics use
+ * `displayPath` (default: `path`) as the file name, and `sources` holds the
+ * text of every file read so errors can be printed with their source line.
+ * A read failure is a PIPE021 diagnostic, not an exception.
  */
 export async function loadPipeline(
   path: string,
-  options?: { displayPath?: string },
-): Promise<{ definition?: PipelineDefinition; diagnostics: Diagnostic[]; sources: SourceFileSet }> {
-  const file = options?.displayPath ?? path;
+  options: LoadPipelineOptions = {},
+): Promise<LoadedPipeline> {
+  const file = options.displayPath ?? path;
   const sources = new SourceFileSet();
 
   let text: string;
@@ -46,6 +73,19 @@ export async function loadPipeline(
     return { diagnostics: [...loaded.diagnostics, empty], sources };
   }
 
-  const normalized = normalizePipeline(loaded.root, file);
-  return { definition: normalized.definition, diagnostics: [...loaded.diagnostics, ...normalized.diagnostics], sources };
+  const expanded = await expandTemplates(loaded.root, file, {
+    repositoryRoot: options.repositoryRoot ?? dirname(path),
+    parameters: options.parameters,
+    repositories: options.repositories,
+    variables: options.variables,
+    text,
+  });
+  for (const [name, content] of expanded.files) sources.set(name, content);
+  const diagnostics = [...loaded.diagnostics, ...expanded.diagnostics];
+  if (expanded.root === undefined || expanded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
+    return { diagnostics, sources };
+  }
+
+  const normalized = normalizePipeline(expanded.root, file);
+  return { definition: normalized.definition, expanded: expanded.root, diagnostics: [...diagnostics, ...normalized.diagnostics], sources };
 }

@@ -3,7 +3,7 @@ import type { Located, SourceLocation } from '../source-location.js';
 import type { YamlMapping, YamlNode, YamlScalar } from '../yaml/yaml-node.js';
 import type { KeyTable, ValueShape } from './key-tables.js';
 import type { NormalizeContext } from './normalize-context.js';
-import { containsTemplateExpression, isTemplateExpressionKey } from './template-placeholder.js';
+import { containsTemplateExpression, isTemplateExpressionKey } from './template-syntax.js';
 
 /** YAML boolean spellings Azure Pipelines accepts, any case (YAML schema reference: boolean). */
 const TRUE_WORDS = new Set(['true', 'y', 'yes', 'on']);

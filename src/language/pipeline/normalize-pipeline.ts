@@ -12,7 +12,7 @@ import { normalizeStrategy } from './normalize-strategy.js';
 import { normalizeVariables } from './normalize-variables.js';
 import { checkKeys, entryValue, locatedText, readBoolean, readChoice, toPlainData } from './node-reader.js';
 import type { JobDefinition, PipelineDefinition, StageDefinition } from './pipeline-model.js';
-import { isTemplateReference, reportTemplateUse } from './template-placeholder.js';
+import { isTemplateReference } from './template-syntax.js';
 
 const SHAPE_KEYS = ['stages', 'jobs', 'steps', 'extends', 'phases'] as const;
 
@@ -31,7 +31,6 @@ export function normalizePipeline(root: YamlNode, file: string): { definition?: 
     return { diagnostics: context.bag.items };
   }
 
-  reportTemplateUse(root, context);
   checkKeys(root, ROOT_KEYS, 'the pipeline', context);
   const shapes = root.entries.filter((entry) => (SHAPE_KEYS as readonly string[]).includes(entry.key.text));
   if (shapes.length > 1) {

@@ -12,7 +12,7 @@ import {
 import type { NormalizeContext } from './normalize-context.js';
 import { checkKeys, describeShape, entryValue, readBoolean, readStringList, readStringMap, scalarText, toPlainData } from './node-reader.js';
 import type { ContainerResource, ParameterDefinition, RepositoryResource, ResourcesDefinition } from './pipeline-model.js';
-import { isTemplateReference } from './template-placeholder.js';
+import { isTemplateReference } from './template-syntax.js';
 
 /** Normalises root `resources:`; repositories and containers are typed, the other kinds kept as written. */
 export function normalizeResources(node: YamlNode | undefined, context: NormalizeContext): ResourcesDefinition | undefined {

@@ -17,7 +17,7 @@ import {
   scalarText,
 } from './node-reader.js';
 import type { JobDefinition, StageDefinition } from './pipeline-model.js';
-import { isTemplateReference } from './template-placeholder.js';
+import { isTemplateReference } from './template-syntax.js';
 
 /**
  * Name of the stage Azure Pipelines creates for the `jobs:` and `steps:` shapes;

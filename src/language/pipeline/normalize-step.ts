@@ -15,7 +15,7 @@ import {
   scalarText,
 } from './node-reader.js';
 import type { StepCommon, StepDefinition } from './pipeline-model.js';
-import { isTemplateReference } from './template-placeholder.js';
+import { isTemplateReference } from './template-syntax.js';
 
 /** Step types Azure accepts that Sluice cannot run yet; they are reported, never skipped silently. */
 const UNSUPPORTED_STEP_TYPES = ['downloadBuild', 'getPackage', 'reviewApp'];

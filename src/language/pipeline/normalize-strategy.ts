@@ -16,7 +16,7 @@ import { normalizePool } from './normalize-pool.js';
 import { normalizeSteps } from './normalize-step.js';
 import { checkKeys, describeShape, entryValue, readInteger, scalarText } from './node-reader.js';
 import type { DeploymentStrategy, StrategyDefinition } from './pipeline-model.js';
-import { isTemplateExpressionKey } from './template-placeholder.js';
+import { isTemplateExpressionKey } from './template-syntax.js';
 
 /** Upper bound for `parallel` and `maxParallel`; a guard against typos, not an Azure limit. */
 export const MAX_PARALLEL_JOBS = 1000;

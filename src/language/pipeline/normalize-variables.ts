@@ -3,7 +3,7 @@ import { GROUP_ITEM_KEYS, VARIABLE_ITEM_KEYS } from './key-tables.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { checkKeys, describeShape, entryValue, readBoolean } from './node-reader.js';
 import type { VariableDefinition } from './pipeline-model.js';
-import { isTemplateExpressionKey, isTemplateReference } from './template-placeholder.js';
+import { isTemplateExpressionKey, isTemplateReference } from './template-syntax.js';
 
 /** Variable names: letters, digits, `.` and `_` (learn.microsoft.com …/process/variables, "Variable naming restrictions"). */
 const VARIABLE_NAME = /^[A-Za-z0-9._]+$/;

@@ -17,7 +17,7 @@ export const PIPELINE_ERROR_CODES = {
   PIPE011: { description: 'A variables block mixes the mapping form with the list form.' },
   PIPE012: { description: 'A variable name starts with a prefix that Azure Pipelines reserves.' },
   PIPE013: { description: 'A variable name contains characters other than letters, digits, "." and "_".' },
-  PIPE014: { description: 'The pipeline uses templates or template expressions, which are not expanded yet.' },
+  PIPE014: { description: 'Retired: reported template use before template expansion existed. Not reused.' },
   PIPE015: { description: 'A step type that Sluice does not support yet.' },
   PIPE016: { description: 'A value is outside the allowed set or range.' },
   PIPE017: { description: 'A task reference is not of the form Name@Version or GUID@Version.' },

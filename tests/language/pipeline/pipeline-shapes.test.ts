@@ -64,11 +64,13 @@ describe('pipeline shapes', () => {
     expect(web.strategy?.deployment?.hooks['on.failure'].steps[0]).toMatchObject({ script: 'echo rollback' });
   });
 
-  it('extends shape reports that templates are not expanded yet', async () => {
-    const { diagnostics } = await loadPipeline(fixturePath('extends-shape.yml'), { displayPath: 'extends-shape.yml' });
-    expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ code: 'PIPE014', location: { file: 'extends-shape.yml', line: 1, column: 1 } });
-    expect(diagnostics[0].message).toContain('templates are not expanded yet');
+  it('extends shape takes its steps from the template', async () => {
+    const { definition, diagnostics } = await loadPipeline(fixturePath('extends-shape.yml'), { displayPath: 'extends-shape.yml' });
+    expect(diagnostics).toEqual([]);
+    const step = definition?.stages[0]?.jobs[0]?.steps[0];
+    expect(step).toMatchObject({ type: 'script', script: 'echo building fast' });
+    expect(step?.location.file).toBe('pipeline-template.yml');
+    expect(step?.location.includedFrom?.file).toBe('extends-shape.yml');
   });
 
   it('legacy phases map to jobs with pool and matrix', async () => {

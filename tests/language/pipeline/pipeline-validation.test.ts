@@ -119,11 +119,6 @@ describe('validation of inline pipelines', () => {
     expect(find(diagnostics, 'PIPE016', 3).message).toContain('10');
   });
 
-  it('reports step and template expression use once each', () => {
-    const { diagnostics } = normalizeText("steps:\n- template: steps.yml\n- script: echo ${{ parameters.x }}\n");
-    expect(diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['PIPE014', 2], ['PIPE014', 3]]);
-  });
-
   it('reports stages and jobs together', () => {
     const { diagnostics } = normalizeText('stages: []\njobs: []\n');
     expect(find(diagnostics, 'PIPE004', 2).message).toContain('"jobs"');
