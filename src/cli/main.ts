@@ -2,14 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../language/diagnostic.js';
 import { ExitCode, processIo, type CliIo } from './cli-io.js';
-import { runEvalCommand } from './commands/eval-command.js';
-import { runListCommand } from './commands/list-command.js';
-import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
-import { runValidateCommand } from './commands/validate-command.js';
-import { runExpandCommand, type ExpandCommandOptions } from './commands/expand-command.js';
-import { runExplainCommand } from './commands/explain-command.js';
-import { runSchemaCommand } from './commands/schema-command.js';
 import { formatDiagnostics } from './diagnostic-printer.js';
+import type { RunCommandOptions } from './commands/run-command.js';
+import type { ExpandCommandOptions } from './commands/expand-command.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
 
@@ -51,6 +46,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return exitCode;
 }
 
+// Commands are imported when they run, so `sluice --help` and `sluice eval` do not load the whole engine.
 function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number) => void): Command {
   const program = new Command('sluice')
     .description('Run Azure Pipelines YAML on your own machines')
@@ -79,6 +75,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--source-dir <dir>', 'root of the checkout to run (default: the git work tree holding the pipeline file)')
     .option('--work-dir <dir>', 'folder for run workspaces (default: a folder for this repository under the system temp folder)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
+      const { runRunCommand } = await import('./commands/run-command.js');
       setExitCode(await runRunCommand(file, options, io, signal));
     });
 
@@ -88,6 +85,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .argument('[file]', 'pipeline file')
     .option('--platform <image=host>', 'treat this pool image as runnable here (repeatable)', collectPairs)
     .action(async (file: string | undefined, options: { platform?: string[] }) => {
+      const { runListCommand } = await import('./commands/list-command.js');
       setExitCode(await runListCommand(file, options, io));
     });
 
@@ -100,6 +98,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--branch <name>', 'the branch that Build.SourceBranch shows to template expressions')
     .option('--source-dir <dir>', 'root of the checkout (default: the git work tree holding the pipeline file)')
     .action(async (file: string | undefined, options: ExpandCommandOptions) => {
+      const { runExpandCommand } = await import('./commands/expand-command.js');
       setExitCode(await runExpandCommand(file, options, io));
     });
 
@@ -111,6 +110,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--parameter <name=value>', 'a runtime parameter value (repeatable)', collectPairs)
     .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates (repeatable)', collectPairs)
     .action(async (files: string[], options: { format?: string; parameter?: string[]; repository?: string[] }) => {
+      const { runValidateCommand } = await import('./commands/validate-command.js');
       setExitCode(await runValidateCommand(files, options, io));
     });
 
@@ -121,6 +121,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--context <file>', 'JSON file with variables, parameters, dependencies, stageDependencies, jobStatus, canceled')
     .option('--as <mode>', "'runtime' (default), 'template', 'condition', or 'macro' to expand $(…) in a text")
     .action(async (expression: string, options: { context?: string; as?: 'template' | 'runtime' | 'condition' | 'macro' }) => {
+      const { runEvalCommand } = await import('./commands/eval-command.js');
       setExitCode(await runEvalCommand(expression, options, io));
     });
 
@@ -134,6 +135,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--variable <name=value>', 'a queue-time variable to take into account (repeatable)', collectPairs)
     .option('--format <format>', "'text' (default) or 'json'")
     .action(async (variable: string, file: string | undefined, options: { stage?: string; job?: string; variable?: string[]; format?: string }) => {
+      const { runExplainCommand } = await import('./commands/explain-command.js');
       setExitCode(await runExplainCommand(variable, { ...options, file }, io));
     });
 
@@ -142,6 +144,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .description('Write a JSON Schema of the pipeline language for editors with a YAML language server')
     .option('--output <file>', 'write the schema to this file instead of standard output')
     .action(async (options: { output?: string }) => {
+      const { runSchemaCommand } = await import('./commands/schema-command.js');
       setExitCode(await runSchemaCommand(options, io));
     });
 
