@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `sluice` command; the compiled CLI lives in dist/.
-import { main } from '../dist/cli/main.js';
+// Entry point of the `sluice` command. `npm run build` bundles the CLI into
+// dist/bundle so it starts without resolving hundreds of modules.
+import { main } from '../dist/bundle/main.js';
 
 process.exitCode = await main(process.argv.slice(2));
