@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../language/diagnostic.js';
@@ -20,6 +21,8 @@ export function sluiceVersion(): string {
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const cancel = new AbortController();
+  // Every queued job listens for the cancel, so a large run has many listeners by design.
+  setMaxListeners(0, cancel.signal);
   let interrupts = 0;
   const onInterrupt = (): void => {
     interrupts += 1;

@@ -10,17 +10,18 @@ export class JobControl {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
   private cancelDeadline?: number;
+  private readonly onExternalAbort = (): void => this.cancel('the run was canceled');
   /** Reason for the cancel, or undefined while the job runs normally. */
   cancelReason?: string;
   timedOut = false;
 
   constructor(
-    external: AbortSignal,
+    private readonly external: AbortSignal,
     private readonly timeoutInMinutes: number,
     private readonly cancelTimeoutInMinutes: number,
   ) {
     if (external.aborted) this.cancel('the run was canceled');
-    else external.addEventListener('abort', () => this.cancel('the run was canceled'), { once: true });
+    else external.addEventListener('abort', this.onExternalAbort, { once: true });
     if (timeoutInMinutes > 0) {
       this.timer = setTimeout(() => {
         this.timedOut = true;
@@ -57,6 +58,7 @@ export class JobControl {
   }
 
   dispose(): void {
+    this.external.removeEventListener('abort', this.onExternalAbort);
     if (this.timer) clearTimeout(this.timer);
   }
 }
