@@ -209,6 +209,60 @@ describe('sluice run', () => {
   });
 });
 
+describe('sluice run selection', () => {
+  const pipeline = [
+    'stages:',
+    '- stage: Build',
+    '  jobs:',
+    '  - job: Compile',
+    '    steps:',
+    '    - script: echo compile',
+    '- stage: Test',
+    '  jobs:',
+    '  - job: Unit',
+    '    steps:',
+    '    - script: echo unit',
+    '  - job: Lint',
+    '    steps:',
+    '    - script: echo lint',
+    '',
+  ].join('\n');
+
+  it('runs a stage with the stages it depends on', async () => {
+    const repo = repository({ 'azure-pipelines.yml': pipeline });
+    const { code, summary } = await runJson(repo, ['--stage', 'Test']);
+
+    expect(code).toBe(0);
+    expect(summary.stages.map((stage) => stage.name)).toEqual(['Build', 'Test']);
+  });
+
+  it('runs only the stage with --no-deps', async () => {
+    const repo = repository({ 'azure-pipelines.yml': pipeline });
+    const { code, summary } = await runJson(repo, ['--stage', 'Test', '--no-deps']);
+
+    expect(code).toBe(0);
+    expect(summary.stages.map((stage) => stage.name)).toEqual(['Test']);
+  });
+
+  it('runs one job', async () => {
+    const repo = repository({ 'azure-pipelines.yml': pipeline });
+    const { code, summary } = await runJson(repo, ['--job', 'Lint', '--no-deps']);
+
+    expect(code).toBe(0);
+    const jobs = summary.stages.flatMap((stage) => stage.jobs.filter((job) => job.result !== 'skipped').map((job) => job.name));
+    expect(jobs).toEqual(['Lint']);
+  });
+
+  it('rejects an unknown stage name with exit 2, listing valid names', async () => {
+    const repo = repository({ 'azure-pipelines.yml': pipeline });
+    const result = await runSluice(['run', '--stage', 'Deploy'], { cwd: repo.path });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Deploy/);
+    expect(result.stderr).toMatch(/Build/);
+  });
+});
+
 describe('sluice run with invalid input', () => {
   it('prints every error with position and caret, exits 2, runs nothing', async () => {
     const repo = repository({
