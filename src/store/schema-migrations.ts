@@ -1,0 +1,224 @@
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { StoreDialect } from './store-database.js';
+
+/** One step of the schema, applied once and recorded in `sluice_schema_migrations`. */
+export interface SchemaMigration {
+  version: number;
+  name: string;
+  up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
+}
+
+/**
+ * Every schema version, in order. Append new migrations at the end with the
+ * next number; never edit one that has shipped, because databases record only
+ * the number.
+ */
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
+  { version: 1, name: 'create server tables', up: createServerTables },
+  { version: 2, name: 'add job outcome', up: addJobOutcome },
+];
+
+/** The newest schema version this build can migrate to. */
+export const LATEST_SCHEMA_VERSION = SCHEMA_MIGRATIONS[SCHEMA_MIGRATIONS.length - 1]!.version;
+
+function identity(dialect: StoreDialect): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  return dialect === 'postgres'
+    ? (column) => column.generatedByDefaultAsIdentity().primaryKey()
+    : (column) => column.autoIncrement().primaryKey();
+}
+
+async function createServerTables(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const id = identity(dialect);
+  const schema = db.schema;
+
+  await schema
+    .createTable('pipelines')
+    .addColumn('id', 'integer', id)
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('repository_url', 'text', (c) => c.notNull())
+    .addColumn('yaml_path', 'text', (c) => c.notNull())
+    .addColumn('default_branch', 'text', (c) => c.notNull())
+    .addColumn('polling_interval_seconds', 'integer')
+    .addColumn('webhook_secret_sealed', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await schema
+    .createTable('runs')
+    .addColumn('id', 'integer', id)
+    .addColumn('pipeline_id', 'integer', (c) => c.notNull().references('pipelines.id').onDelete('cascade'))
+    .addColumn('run_number', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('result', 'text')
+    .addColumn('reason', 'text')
+    .addColumn('trigger_reason', 'text', (c) => c.notNull())
+    .addColumn('source_branch', 'text', (c) => c.notNull())
+    .addColumn('source_version', 'text', (c) => c.notNull())
+    .addColumn('pull_request_number', 'integer')
+    .addColumn('parameters_json', 'text', (c) => c.notNull())
+    .addColumn('variables_json', 'text', (c) => c.notNull())
+    .addColumn('requested_by', 'text', (c) => c.notNull())
+    .addColumn('queued_at', 'text', (c) => c.notNull())
+    .addColumn('started_at', 'text')
+    .addColumn('finished_at', 'text')
+    .execute();
+  await schema.createIndex('runs_pipeline_queued').on('runs').columns(['pipeline_id', 'id']).execute();
+  await schema.createIndex('runs_status').on('runs').column('status').execute();
+
+  await schema
+    .createTable('timeline_records')
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('attempt', 'integer', (c) => c.notNull())
+    .addColumn('parent_id', 'text')
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('result', 'text')
+    .addColumn('reason', 'text')
+    .addColumn('start_time', 'text')
+    .addColumn('finish_time', 'text')
+    .addColumn('agent_name', 'text')
+    .addColumn('sequence', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('timeline_records_pk', ['run_id', 'record_id', 'attempt'])
+    .execute();
+
+  await schema
+    .createTable('timeline_issues')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('attempt', 'integer', (c) => c.notNull())
+    .addColumn('issue_type', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('source_path', 'text')
+    .addColumn('line', 'integer')
+    .addColumn('column_number', 'integer')
+    .addColumn('code', 'text')
+    .addColumn('time', 'text', (c) => c.notNull())
+    .execute();
+  await schema.createIndex('timeline_issues_record').on('timeline_issues').columns(['run_id', 'record_id', 'attempt']).execute();
+
+  await schema
+    .createTable('run_variables')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('is_secret', 'integer', (c) => c.notNull())
+    .addColumn('is_output', 'integer', (c) => c.notNull())
+    .addColumn('time', 'text', (c) => c.notNull())
+    .execute();
+  await schema.createIndex('run_variables_run').on('run_variables').columns(['run_id', 'record_id']).execute();
+
+  await schema
+    .createTable('log_chunks')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('chunk_index', 'integer', (c) => c.notNull())
+    .addColumn('first_line', 'integer', (c) => c.notNull())
+    .addColumn('line_count', 'integer', (c) => c.notNull())
+    .addColumn('text_bytes', 'bigint', (c) => c.notNull())
+    .addColumn('file_bytes', 'bigint', (c) => c.notNull())
+    .addColumn('file_path', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('log_chunks_position', ['run_id', 'record_id', 'chunk_index'])
+    .execute();
+
+  await schema
+    .createTable('artifacts')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text')
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('manifest_ref', 'text', (c) => c.notNull())
+    .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+    .addColumn('file_count', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('artifacts_run_name', ['run_id', 'name'])
+    .execute();
+
+  await schema
+    .createTable('test_runs')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text')
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('format', 'text', (c) => c.notNull())
+    .addColumn('total', 'integer', (c) => c.notNull())
+    .addColumn('passed', 'integer', (c) => c.notNull())
+    .addColumn('failed', 'integer', (c) => c.notNull())
+    .addColumn('skipped', 'integer', (c) => c.notNull())
+    .addColumn('duration_ms', 'bigint', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await schema.createIndex('test_runs_run').on('test_runs').column('run_id').execute();
+
+  await schema
+    .createTable('agents')
+    .addColumn('id', 'integer', id)
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('pool', 'text', (c) => c.notNull())
+    .addColumn('capabilities_json', 'text', (c) => c.notNull())
+    .addColumn('version', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('registered_at', 'text', (c) => c.notNull())
+    .addColumn('last_heartbeat_at', 'text')
+    .execute();
+
+  await schema
+    .createTable('job_queue')
+    .addColumn('id', 'integer', id)
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('pool', 'text', (c) => c.notNull())
+    .addColumn('demands_json', 'text', (c) => c.notNull())
+    .addColumn('payload_json', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('lease_owner', 'integer', (c) => c.references('agents.id').onDelete('set null'))
+    .addColumn('lease_expires_at', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('queued_at', 'text', (c) => c.notNull())
+    .addColumn('claimed_at', 'text')
+    .addColumn('finished_at', 'text')
+    .addColumn('result', 'text')
+    .addColumn('failure_reason', 'text')
+    .execute();
+  await schema.createIndex('job_queue_waiting').on('job_queue').columns(['status', 'pool', 'id']).execute();
+  await schema.createIndex('job_queue_lease').on('job_queue').columns(['status', 'lease_expires_at']).execute();
+
+  await schema
+    .createTable('tokens')
+    .addColumn('id', 'integer', id)
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('owner', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text')
+    .addColumn('last_used_at', 'text')
+    .addColumn('revoked_at', 'text')
+    .execute();
+
+  await schema
+    .createTable('counters')
+    .addColumn('pipeline_id', 'integer', (c) => c.notNull().references('pipelines.id').onDelete('cascade'))
+    .addColumn('namespace', 'text', (c) => c.notNull())
+    .addColumn('prefix', 'text', (c) => c.notNull())
+    .addColumn('value', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('counters_pk', ['pipeline_id', 'namespace', 'prefix'])
+    .execute();
+}
+
+/**
+ * The whole JobOutcome an agent reports (output variables for dependent jobs,
+ * final variables, test summaries), sealed with the server key because output
+ * variables may be secret. The run coordinator reads it back when it resumes a run.
+ */
+async function addJobOutcome(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('job_queue').addColumn('outcome_sealed', 'text').execute();
+}
