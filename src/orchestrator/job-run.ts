@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { now, type RecordRef } from '../events/run-event.js';
 import { aggregateResults, type TaskResult } from '../events/task-result.js';
 import type { ExpressionValue } from '../language/expressions/expression-context.js';
@@ -13,13 +14,19 @@ import { checkLegName, expandMatrix, parseMatrixJson } from '../plan/strategy-ex
 import { PlanErrorCode } from '../plan/plan-error-codes.js';
 import { applyValues, applyVariableDefinitions, VariableSet } from '../plan/variable-set.js';
 import type { JobRequest } from '../runner/job-request.js';
+import { withAutomaticDownload } from '../runner/tasks/deployment-download.js';
 import {
   dependencyResults,
   jobDependenciesObject,
   stageDependenciesForJob,
   type FinishedJob,
 } from './dependency-context.js';
+import { planDeploymentRuns } from './deployment-hooks.js';
+import { repositoryCopies } from './repository-copies.js';
+import { runDeployment } from './deployment-run.js';
+import { explainEmptyOutputs, expressionTexts, reportEmptyOutputs } from './empty-output-explanation.js';
 import { JobSlots } from './job-slots.js';
+import { resolveJobContainers } from './resolve-job-containers.js';
 import type { JobRunOutcome } from './run-outcome.js';
 import { emitFinished, emitStarted, type RunState } from './run-state.js';
 import { applyQueueScope, describeEvaluationError, resolveScope, runtimeResolver } from './runtime-variables.js';
@@ -66,10 +73,23 @@ export async function runJob(
   });
   const canceledAtDecision = state.options.signal.aborted;
 
-  if (!decision.run) return finishWithoutRunning(state, scope, job, job.instances, decision.result, decision.reason);
+  // Explained now, before later jobs finish, and reported once the job's records exist.
+  const emptyOutputs = explainEmptyOutputs(expressionTexts(job.variables, job.condition, job.runtimeMatrix), {
+    level: 'job',
+    dependsOn: job.dependsOn,
+    stageDependsOn: stage.dependsOn,
+    stageJobs: { planned: stage, finished: scope.jobs },
+    stages: { planned: state.plan.stages, finished: state.stages },
+  });
+  const report = (ran: { finished: FinishedJob; outcomes: JobRunOutcome[] }) => {
+    for (const outcome of ran.outcomes) reportEmptyOutputs(state.options.sink, outcome.recordId, emptyOutputs);
+    return ran;
+  };
+
+  if (!decision.run) return report(finishWithoutRunning(state, scope, job, job.instances, decision.result, decision.reason));
 
   const instances = job.runtimeMatrix ? expandRuntimeMatrix(state, scope, job, namedValues, jobScope, errors) : job.instances;
-  if (errors.length > 0) return finishWithoutRunning(state, scope, job, instances, 'failed', errors.join('\n'));
+  if (errors.length > 0) return report(finishWithoutRunning(state, scope, job, instances, 'failed', errors.join('\n')));
 
   const phaseSlots = new JobSlots(job.maxParallel);
   const outcomes = await Promise.all(
@@ -77,7 +97,7 @@ export async function runJob(
       runInstance(state, scope, job, instance, resolved, phaseSlots, canceledAtDecision),
     ),
   );
-  return { finished: finishedJob(job, instances, outcomes), outcomes };
+  return report({ finished: finishedJob(job, instances, outcomes), outcomes });
 }
 
 /** Records every instance (or the job itself, for an unexpanded runtime matrix) as not run. */
@@ -190,7 +210,12 @@ async function runInstance(
 
   try {
     const startTime = emitStarted(state, record);
-    const { request, blocked } = buildRequest(state, scope, job, instance, record, jobDefinitions);
+    const { request, blocked, containerErrors } = buildRequest(state, scope, job, instance, record, jobDefinitions);
+    if (containerErrors.length > 0) {
+      const reason = containerErrors.join('\n');
+      const finishTime = emitFinished(state, record, 'failed', reason);
+      return { ...emptyOutcome(job, instance, record, 'failed', reason, finishTime), startTime };
+    }
     for (const name of blocked) {
       state.options.sink({
         type: 'issue',
@@ -202,8 +227,12 @@ async function runInstance(
     }
     let outcome: JobRunOutcome;
     try {
-      const result = await state.options.executor.runJob(request, state.options.sink, signal);
+      const deployment = planDeploymentRuns(job.name, job.definition);
+      const result = deployment
+        ? await runDeployment(state.options.executor, request, deployment, state.options.sink, signal)
+        : await state.options.executor.runJob(request, state.options.sink, signal);
       outcome = { ...emptyOutcome(job, instance, record, result.result, result.reason), ...result, name: instance.name };
+      if (job.definition.environment) outcome.environment = { ...job.definition.environment };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       outcome = emptyOutcome(job, instance, record, 'failed', `the runner failed: ${message}`);
@@ -225,7 +254,7 @@ function buildRequest(
   instance: JobInstance,
   record: RecordRef,
   jobDefinitions: VariableDefinition[],
-): { request: JobRequest; blocked: string[] } {
+): { request: JobRequest; blocked: string[]; containerErrors: string[] } {
   const { options } = state;
   const variables = new VariableSet();
   for (const [name, variable] of Object.entries(options.runVariables)) variables.set(name, variable);
@@ -258,10 +287,18 @@ function buildRequest(
     workspaceClean: job.definition.workspaceClean,
     source: options.source,
     workRoot: options.workRoot,
+    // One artifact store per run, shared by its jobs, so a later job downloads what an earlier one published.
+    artifactStoreRoot: join(options.workRoot, 'artifacts'),
     positionInPhase: instance.positionInPhase,
     totalJobsInPhase: instance.totalJobsInPhase,
   };
-  return { request, blocked: [...new Set(blocked)] };
+  // Azure does not check a deployment job's sources out implicitly (learn.microsoft.com …/process/deployment-jobs).
+  if (job.definition.kind === 'deployment') request.implicitCheckout = false;
+  if (options.repositories) request.repositories = repositoryCopies(options.repositories, state.plan.definition.resources?.repositories ?? []);
+  const containers = resolveJobContainers(job.definition, state.plan.definition.resources?.containers ?? [], variables);
+  if (containers.container) request.container = containers.container;
+  if (containers.services) request.services = containers.services;
+  return { request, blocked: [...new Set(blocked)], containerErrors: containers.errors };
 }
 
 /**
@@ -287,16 +324,19 @@ function systemJobVariables(stage: PlannedStage, job: PlannedJob, instance: JobI
 }
 
 /**
- * Steps of a job. A deployment job keeps its steps in lifecycle hooks; they run
- * in hook order (learn.microsoft.com/azure/devops/pipelines/process/deployment-jobs).
- * TODO: on.failure and on.success hooks depend on the result of the other hooks
- * and are not run yet; deployment strategies belong to the deployment work.
+ * Steps of a job. A deployment job keeps its steps in lifecycle hooks, which
+ * runDeployment runs hook by hook (see deployment-hooks.ts); these are the
+ * steps of every hook in order, for a deployment run by an executor directly.
  */
 function jobSteps(job: PlannedJob): StepDefinition[] {
   const definition = job.definition;
   const hooks = definition.strategy?.deployment?.hooks;
   if (definition.steps.length > 0 || hooks === undefined) return definition.steps;
-  return ['preDeploy', 'deploy', 'routeTraffic', 'postRouteTraffic'].flatMap((hook) => hooks[hook]?.steps ?? []);
+  // The deploy hook downloads the run's artifacts first unless it has a download step of its own.
+  return ['preDeploy', 'deploy', 'routeTraffic', 'postRouteTraffic'].flatMap((hook) => {
+    const steps = hooks[hook]?.steps ?? [];
+    return hook === 'deploy' && hooks[hook] ? withAutomaticDownload(steps, steps[0]?.location ?? definition.location) : steps;
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
 } from '../language/pipeline/pipeline-model.js';
 import type { Located } from '../language/source-location.js';
 import { expandMacros } from '../language/variables/macro-expansion.js';
+import { checkContainerReferences } from './container-references.js';
 import { findDependencyCycles, type DependencyEdge } from './dependency-graph.js';
 import { PlanErrorCode } from './plan-error-codes.js';
 import { selectPlanItems } from './plan-selection.js';
@@ -208,6 +209,7 @@ function planJob(
 ): PlannedJob {
   const displayName = job.displayName ?? job.name;
   const pool = job.pool ?? stage.pool ?? definition.pool;
+  checkContainerReferences(definition, job, bag);
   const strategy = job.strategy;
   const runtimeMatrix = strategy && isRuntimeMatrix(strategy.matrix) ? strategy.matrix : undefined;
 

@@ -29,6 +29,12 @@ export const PlanErrorCode = {
   emptyStage: 'PLAN012',
   /** A runtime matrix did not evaluate to a JSON object of legs (reported at run time). */
   invalidRuntimeMatrix: 'PLAN013',
+  /** A job's `services:` entry names a container resource that `resources.containers` does not define. */
+  unknownContainerResource: 'PLAN014',
+  /** A step's `target` names neither `host` nor a container resource or service of its job. */
+  unknownStepTarget: 'PLAN015',
+  /** A `checkout:` names a repository resource that has no local path (`--repository alias=PATH`). */
+  missingRepositoryPath: 'PLAN016',
 } as const;
 
 export type PlanErrorCodeValue = (typeof PlanErrorCode)[keyof typeof PlanErrorCode];

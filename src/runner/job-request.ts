@@ -1,6 +1,6 @@
 import type { EventSink, RecordRef } from '../events/run-event.js';
 import type { TaskResult } from '../events/task-result.js';
-import type { PoolDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
+import type { ContainerResource, PoolDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
 
 /** A variable as a job sees it at start: already merged across scopes. */
 export interface JobVariable {
@@ -54,6 +54,52 @@ export interface JobRequest {
    * false for deployment jobs, which Azure does not check out automatically.
    */
   implicitCheckout?: boolean;
+  /**
+   * Folder of the run's pipeline artifacts, shared by every job of the run
+   * (the orchestrator sets `<run work root>/artifacts`). Default: `<workRoot>/artifacts`.
+   */
+  artifactStoreRoot?: string;
+  /** Folder of the Cache@2 store, shared across runs. Default: `~/.cache/sluice/pipeline-cache`. */
+  cacheRoot?: string;
+  /**
+   * The job container (`container:`), resolved from `resources.containers` or
+   * written inline. When set, steps run in it unless their `target` names the host or another container.
+   */
+  container?: ContainerResource;
+  /** Service containers (`services:`) by alias, resolved from `resources.containers`. */
+  services?: Record<string, ContainerResource>;
+  /**
+   * Local copies of `resources.repositories` entries by alias (`--repository alias=PATH`),
+   * with the resource's `name`, which names their folder in a multi-checkout job.
+   */
+  repositories?: Record<string, { path: string; name?: string }>;
+  /**
+   * Record number of the first step; default 1. A deployment job runs each
+   * lifecycle hook as its own request under one job record, so the orchestrator
+   * numbers each hook's steps after the previous hook's.
+   */
+  firstStepIndex?: number;
+}
+
+/** Counts and failures of one test run published by PublishTestResults@2, secrets masked. */
+export interface JobTestRunSummary {
+  title: string;
+  format: string;
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  /** Failed tests by full name, with the failure message when the report has one. */
+  failedTests: Array<{ name: string; message?: string }>;
+}
+
+/** Line and branch coverage of one report published by PublishCodeCoverageResults. */
+export interface JobCoverageSummary {
+  format: string;
+  file: string;
+  lines: { covered: number; total: number; percent: number };
+  branches: { covered: number; total: number; percent: number };
 }
 
 /** What the runner reports back when a job ends. */
@@ -67,6 +113,10 @@ export interface JobOutcome {
   variables: Record<string, string>;
   /** Version chosen by UsePythonVersion, when the job used it. */
   pythonVersion?: string;
+  /** Test runs published by PublishTestResults@2, in publish order. */
+  testResults?: JobTestRunSummary[];
+  /** Coverage reports published by PublishCodeCoverageResults@1/@2, in publish order. */
+  coverage?: JobCoverageSummary[];
 }
 
 /**

@@ -12,6 +12,8 @@ import { RunnerErrorCode, type RunnerErrorCodeValue } from './runner-error-codes
 import { prepareScriptLaunch, type ShellPaths } from './script-invocation.js';
 import type { StepAction } from './step-action.js';
 import { buildStepEnvironment } from './step-environment.js';
+import type { ContainerErrorCodeValue } from './containers/container-error-codes.js';
+import { CONTAINER_SHELLS, containerLaunch, stepPlacement } from './containers/container-step-launch.js';
 import { formatLocation } from '../language/source-location.js';
 import { MS_PER_MINUTE } from './job-control.js';
 
@@ -19,7 +21,7 @@ import { MS_PER_MINUTE } from './job-control.js';
 export interface StepAttemptResult {
   result: TaskResult;
   reason?: string;
-  code?: RunnerErrorCodeValue;
+  code?: RunnerErrorCodeValue | ContainerErrorCodeValue;
 }
 
 /** Returns the tool name Azure uses in "<tool> exited with code 'N'." messages. */
@@ -52,10 +54,12 @@ async function resolveShells(context: JobRunContext, action: Extract<StepAction,
   return shells;
 }
 
-async function resolveWorkingDirectory(context: JobRunContext, requested: string | undefined): Promise<string | StepAttemptResult> {
+async function resolveWorkingDirectory(context: JobRunContext, requested: string | undefined, inContainer = false): Promise<string | StepAttemptResult> {
   const base = context.job.variables.value('System.DefaultWorkingDirectory') ?? context.sourcesDirectory;
   let directory = base;
   if (requested) directory = isAbsolute(requested) ? requested : resolve(base, requested);
+  // An absolute folder outside the workspace is not checked on the host, because `docker exec -w` fails inside the container when it is missing.
+  if (inContainer && !directory.startsWith(context.workspace.buildDirectory) && isAbsolute(requested ?? '')) return directory;
   const isDirectory = await stat(directory).then((stats) => stats.isDirectory(), () => false);
   if (isDirectory) return directory;
   return {
@@ -80,15 +84,25 @@ function stepTimeoutMs(context: JobRunContext, step: StepDefinition): number | u
  */
 export async function runScriptStep(context: JobRunContext, step: StepDefinition, action: Extract<StepAction, { kind: 'script' }>, state: StepState): Promise<StepAttemptResult> {
   const { job } = context;
-  const env = buildStepEnvironment(context, step.env, action.extraEnvironment);
+  const placement = stepPlacement(context.containers, step);
+  if (placement.kind === 'invalid') return { result: 'failed', code: placement.code, reason: placement.message };
+  const inContainer = placement.kind === 'container' ? placement.container : undefined;
+  // A step in a container starts from the container's PATH, not from the runner's environment.
+  const containerBase = inContainer && context.containers ? { PATH: context.containers.jobContainerPath } : undefined;
+  const env = buildStepEnvironment(context, step.env, action.extraEnvironment, containerBase);
   const pathValue = env.PATH ?? env.Path;
 
-  const shells = await resolveShells(context, action, step, pathValue);
+  const shells = inContainer ? CONTAINER_SHELLS : await resolveShells(context, action, step, pathValue);
   if ('result' in shells) return shells;
-  const cwd = await resolveWorkingDirectory(context, action.workingDirectory);
+  // The workspace has the same path inside the container, so the host check is valid unless the folder lies elsewhere.
+  const cwd = await resolveWorkingDirectory(context, action.workingDirectory, inContainer !== undefined);
   if (typeof cwd !== 'string') return cwd;
 
-  const { launch, displayCommand } = await prepareScriptLaunch(action.invocation, context.workspace.tempDirectory, shells, cwd, env);
+  let { launch, displayCommand } = await prepareScriptLaunch(action.invocation, context.workspace.tempDirectory, shells, cwd, env);
+  let stopInContainer: (() => Promise<void>) | undefined;
+  if (inContainer && context.containers) {
+    ({ launch, displayCommand, stop: stopInContainer } = containerLaunch(context.containers, inContainer, launch, env, context.workspace.tempDirectory));
+  }
   if ('script' in action.invocation && action.invocation.script !== undefined) {
     job.events.log(state.recordId, 'system', 'Script contents:');
     for (const line of action.invocation.script.split(/\r?\n/)) job.events.log(state.recordId, 'system', line);
@@ -116,6 +130,7 @@ export async function runScriptStep(context: JobRunContext, step: StepDefinition
     },
   });
   if (exit.processGroupId !== undefined) context.processGroups.add(exit.processGroupId);
+  if ((exit.timedOut || exit.canceled) && stopInContainer) await stopInContainer();
 
   const tool = toolName(action);
   let outcome: StepAttemptResult;

@@ -1,54 +1,19 @@
-import { resolve } from 'node:path';
-import type { CheckoutStep } from '../language/pipeline/pipeline-model.js';
 import type { JobRunContext } from './job-run-context.js';
 import type { StepState } from './job-state.js';
 import { prependPathEntry } from './logging-command-handlers.js';
 import { findPythonInstallations } from './python-installations.js';
 import type { StepAttemptResult } from './run-script-step.js';
 import { RunnerErrorCode } from './runner-error-codes.js';
-import { checkoutPathInside, copySources } from './source-checkout.js';
+import { runCheckout, type CheckoutOptions } from './checkout/run-checkout.js';
 import { formatVersion } from './version-range.js';
 import { selectPython, type PythonRequest } from './use-python-version.js';
 
 /**
- * Runs `checkout: self` (a copy into Build.SourcesDirectory, or nothing with
- * `inPlace`) and `checkout: none`. Other repositories are not supported locally.
+ * Runs a checkout step: `none`, `self`, or a repository resource given with
+ * `--repository`, with its options. The work is in checkout/run-checkout.ts.
  */
-export async function runCheckoutStep(context: JobRunContext, step: Pick<CheckoutStep, 'repository' | 'path'>, state: StepState): Promise<StepAttemptResult> {
-  const { job, request } = context;
-  const repository = step.repository.toLowerCase();
-  if (repository === 'none') {
-    job.events.log(state.recordId, 'system', 'checkout: none, so no sources are copied');
-    return { result: 'succeeded' };
-  }
-  if (repository !== 'self') {
-    return {
-      result: 'failed',
-      code: RunnerErrorCode.UnsupportedStep,
-      reason: `checkout of repository resource '${step.repository}' is not supported by the local runner; only 'self' and 'none' are`,
-    };
-  }
-  if (step.path !== undefined && !checkoutPathInside(context.workspace.buildDirectory, step.path)) {
-    return {
-      result: 'failed',
-      code: RunnerErrorCode.CheckoutFailed,
-      reason: `checkout path '${step.path}' must be a folder inside Agent.BuildDirectory (${context.workspace.buildDirectory}); use a relative path such as 's/app'`,
-    };
-  }
-  if (request.source.inPlace) {
-    job.events.log(state.recordId, 'system', `running in place: Build.SourcesDirectory is ${resolve(request.source.path)}`);
-    return { result: 'succeeded' };
-  }
-
-  try {
-    const summary = await copySources(request.source.path, context.sourcesDirectory, request.workRoot);
-    const how = summary.fromGit ? 'files tracked or not ignored by git, uncommitted changes included' : 'the whole folder (not a git work tree)';
-    job.events.log(state.recordId, 'system', `copied ${summary.fileCount} files (${how}) from ${resolve(request.source.path)} to ${context.sourcesDirectory}`);
-    for (const warning of summary.warnings) job.events.issue(state.recordId, 'warning', warning, { code: RunnerErrorCode.CheckoutFailed });
-    return { result: 'succeeded' };
-  } catch (error) {
-    return { result: 'failed', code: RunnerErrorCode.CheckoutFailed, reason: `copying the sources from ${request.source.path} failed: ${(error as Error).message}` };
-  }
+export async function runCheckoutStep(context: JobRunContext, step: CheckoutOptions, state: StepState): Promise<StepAttemptResult> {
+  return runCheckout(context, step, state);
 }
 
 /**

@@ -11,6 +11,11 @@ import { runCheckoutStep, runUsePythonVersion } from './run-special-steps.js';
 import { RunnerErrorCode } from './runner-error-codes.js';
 import { defaultDisplayName, resolveStepAction } from './step-action.js';
 import { macroExpander } from './step-environment.js';
+import { lookupTask } from './task-registry.js';
+import { findTaskPackage } from './task-packages/load-task-packages.js';
+import { runTaskPackage } from './task-packages/run-task-package.js';
+import { runBuiltinTask } from './tasks/builtin-tasks.js';
+import { taskJobStateOf } from './tasks/task-job-state.js';
 
 /** Most retries Azure allows for `retryCountOnTaskFailure` (learn.microsoft.com …/process/tasks). */
 export const MAX_TASK_RETRIES = 10;
@@ -44,6 +49,11 @@ function checkCondition(context: JobRunContext, step: StepDefinition): { run: bo
 }
 
 async function runAttempt(context: JobRunContext, step: StepDefinition, state: StepState): Promise<StepAttemptResult> {
+  // A built-in task wins over a task package of the same name, as in Azure (learn.microsoft.com …/process/tasks).
+  if (step.type === 'task' && !lookupTask(step.task, step.version)) {
+    const packaged = findTaskPackage(taskJobStateOf(context).services.taskPackages, step.task, step.version);
+    if (packaged) return runTaskPackage(context, step, packaged, state);
+  }
   const action = resolveStepAction(step, macroExpander(context));
   switch (action.kind) {
     case 'invalid':
@@ -52,11 +62,13 @@ async function runAttempt(context: JobRunContext, step: StepDefinition, state: S
       context.job.events.log(state.recordId, 'system', action.message);
       return { result: 'succeeded' };
     case 'checkout':
-      return runCheckoutStep(context, { repository: action.repository, path: action.path }, state);
+      return runCheckoutStep(context, action.step, state);
     case 'python':
       return runUsePythonVersion(context, action.request, action.addToPath, state);
     case 'script':
       return runScriptStep(context, step, action, state);
+    case 'builtin':
+      return runBuiltinTask(context, step, action, state);
   }
 }
 

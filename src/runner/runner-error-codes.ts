@@ -37,6 +37,24 @@ export const RunnerErrorCode = {
   InvalidTaskInput: 'RUN016',
   /** The step's process could not be started (shell missing, permission denied). */
   ProcessStartFailed: 'RUN017',
+  /** A built-in task could not do its work (a copy, delete, archive or extraction failed). */
+  TaskOperationFailed: 'RUN018',
+  /** NodeTool or UseNode found no Node.js matching the requested version. */
+  NodeVersionNotFound: 'RUN019',
+  /** A task input names a service connection or feed that the service connections file does not define. */
+  ServiceConnectionNotFound: 'RUN020',
+  /** Publishing or downloading a pipeline artifact failed; the message carries the artifact code (ART…). */
+  ArtifactStepFailed: 'RUN021',
+  /** Cache@2 could not compute its key, restore or save; the message carries the cache code (CCH…). */
+  CacheStepFailed: 'RUN022',
+  /** PublishTestResults failed the task (a failTask… flag, or an unsupported format). */
+  TestResultsFailed: 'RUN023',
+  /** PublishCodeCoverageResults found no usable coverage report. */
+  CoverageFailed: 'RUN024',
+  /** A task package's task.json restrictions rejected a logging command or variable. */
+  TaskCommandRestricted: 'RUN025',
+  /** A task package's handler could not be run (no handler for this platform, file missing). */
+  TaskHandlerFailed: 'RUN026',
 } as const;
 
 export type RunnerErrorCodeValue = (typeof RunnerErrorCode)[keyof typeof RunnerErrorCode];

@@ -1,8 +1,10 @@
-import type { StepDefinition, TaskStep } from '../language/pipeline/pipeline-model.js';
+import type { CheckoutStep, StepDefinition, TaskStep } from '../language/pipeline/pipeline-model.js';
 import { RunnerErrorCode, type RunnerErrorCodeValue } from './runner-error-codes.js';
 import { ERROR_ACTION_PREFERENCES, type ScriptInvocation } from './script-invocation.js';
 import { lookupTask } from './task-registry.js';
 import type { PythonRequest } from './use-python-version.js';
+import { isBuiltinTaskName } from './tasks/builtin-task-catalog.js';
+import type { BuiltinTaskAction } from './tasks/builtin-tasks.js';
 
 /** The work a step does, after its inputs were read and macro-expanded. */
 export type StepAction =
@@ -15,10 +17,12 @@ export type StepAction =
       extraEnvironment: Record<string, string>;
     }
   | { kind: 'python'; request: PythonRequest; addToPath: boolean }
-  | { kind: 'checkout'; repository: string; path?: string }
+  | { kind: 'checkout'; repository: string; path?: string; step: CheckoutStep }
   /** A step that has nothing to do, such as `download: none`. */
   | { kind: 'noop'; message: string }
-  | { kind: 'invalid'; code: RunnerErrorCodeValue; message: string };
+  | { kind: 'invalid'; code: RunnerErrorCodeValue; message: string }
+  /** A task run by a handler in src/runner/tasks/ (CopyFiles, Cache, the artifact tasks …). */
+  | BuiltinTaskAction;
 
 /** Returns the name Azure shows for a step without `displayName`. */
 export function defaultDisplayName(step: StepDefinition): string {
@@ -147,6 +151,7 @@ function taskAction(step: TaskStep, expand: (text: string) => string): StepActio
       };
     }
     default:
+      if (isBuiltinTaskName(task.name)) return { kind: 'builtin', task: task.name, label: `${task.name}@${Number.parseInt(step.version, 10)}`, inputs: step.inputs };
       return { kind: 'invalid', code: RunnerErrorCode.UnsupportedTask, message: `task '${step.task}@${step.version}' is registered but has no runner` };
   }
 }
@@ -181,14 +186,30 @@ export function resolveStepAction(step: StepDefinition, expand: (text: string) =
       return taskAction(step, expand);
     case 'checkout':
       // Macros are not expanded in the checkout value (learn.microsoft.com …/process/variables).
-      return { kind: 'checkout', repository: step.repository, path: step.path };
+      return { kind: 'checkout', repository: step.repository, path: step.path, step };
     case 'download':
-    case 'publish':
-      if (step.type === 'download' && step.source.toLowerCase() === 'none') return { kind: 'noop', message: 'download: none, so no artifacts are downloaded' };
+      if (step.source.toLowerCase() === 'none') return { kind: 'noop', message: 'download: none, so no artifacts are downloaded' };
+      if (step.source.toLowerCase() !== 'current') {
+        return {
+          kind: 'invalid',
+          code: RunnerErrorCode.UnsupportedStep,
+          message: `download: ${step.source} needs the artifacts of another pipeline run, which local runs do not have; download from 'current'`,
+        };
+      }
+      // Current-run artifacts go to $(Pipeline.Workspace)/<artifact> (learn.microsoft.com …/yaml-schema/steps-download).
       return {
-        kind: 'invalid',
-        code: RunnerErrorCode.UnsupportedStep,
-        message: `the '${step.type}' step is not supported by the local runner; pipeline artifacts are not available in local runs yet`,
+        kind: 'builtin',
+        task: 'DownloadPipelineArtifact',
+        label: 'download',
+        inputs: {
+          source: 'current',
+          ...(step.artifact ? { artifact: step.artifact } : {}),
+          ...(step.patterns ? { patterns: step.patterns } : {}),
+          path: step.artifact ? `$(Pipeline.Workspace)/${step.artifact}` : '$(Pipeline.Workspace)',
+        },
       };
+    case 'publish':
+      // The shortcut for PublishPipelineArtifact@1 (learn.microsoft.com …/yaml-schema/steps-publish).
+      return { kind: 'builtin', task: 'PublishPipelineArtifact', label: 'publish', inputs: { targetPath: step.path, ...(step.artifact ? { artifact: step.artifact } : {}) } };
   }
 }

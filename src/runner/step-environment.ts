@@ -29,10 +29,16 @@ export function buildPath(prepends: readonly string[], basePath: string | undefi
  * Builds a step's environment: the runner's own environment, every non-secret
  * variable under its environment name (learn.microsoft.com …/process/variables,
  * "Environment variables"), PATH with prepended folders, then the step's `env:`
- * entries with macros expanded. Secrets only arrive through `env:`.
+ * entries with macros expanded. Secrets only arrive through `env:`. A step in
+ * a container starts from `base` (the container's PATH) instead of the runner's environment.
  */
-export function buildStepEnvironment(context: JobRunContext, stepEnv: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...context.options.baseEnvironment };
+export function buildStepEnvironment(
+  context: JobRunContext,
+  stepEnv: Record<string, string>,
+  extra: Record<string, string>,
+  base: NodeJS.ProcessEnv = context.options.baseEnvironment,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
   for (const variable of context.job.variables.all()) {
     if (variable.isSecret || isReservedVariableName(variable.name)) continue;
     env[environmentNameOf(variable.name, variable.preserveCase)] = variable.value;

@@ -20,12 +20,15 @@ describe('findUnsupportedTasks', () => {
     expect(unsupported[1]!.reason).toContain('Bash@3');
   });
 
-  it('flags publish and download but not download none', () => {
+  it('flags only downloads from pipeline resources', () => {
     const common = { continueOnError: false, enabled: true, env: {}, timeoutInMinutes: 0, retryCountOnTaskFailure: 0, location: { file: 'f', line: 1, column: 1 } };
     const publish: PublishStep = { type: 'publish', path: 'dist', ...common };
     const download: DownloadStep = { type: 'download', source: 'current', ...common };
     const none: DownloadStep = { type: 'download', source: 'none', ...common };
-    expect(findUnsupportedTasks([publish, download, none]).map((entry) => entry.task)).toEqual(['PublishPipelineArtifact@1', 'DownloadPipelineArtifact@2']);
+    const resource: DownloadStep = { type: 'download', source: 'upstream', ...common };
+    const unsupported = findUnsupportedTasks([publish, download, none, resource]);
+    expect(unsupported.map((entry) => entry.task)).toEqual(['DownloadPipelineArtifact@2']);
+    expect(unsupported[0]!.reason).toContain("'upstream'");
   });
 });
 

@@ -1,0 +1,49 @@
+import type { TestProject } from 'vitest/node';
+import { startPrivateDockerDaemon, type PrivateDockerDaemon } from './docker-daemon.js';
+import { ensureTestImages } from './docker-images.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** DOCKER_HOST of the private test dockerd; empty when it was not started. */
+    dockerHost: string;
+    /** Why the private dockerd or the test images are not available; empty when they are. */
+    dockerError: string;
+  }
+}
+
+/** Test paths that need the private dockerd; a run filtered to other paths does not start it. */
+const DOCKER_TEST_PATHS = ['tests/runner/containers'];
+
+/** True unless the command line names test filters and none of them can select a Docker test. */
+function dockerTestsSelected(argv: readonly string[]): boolean {
+  if (process.env.SLUICE_TEST_DOCKER === '1') return true;
+  const runIndex = argv.findIndex((arg) => arg === 'run' || arg.endsWith('vitest.mjs') || arg.endsWith('/vitest'));
+  const filters = argv.slice(runIndex + 1).filter((arg) => !arg.startsWith('-') && arg !== 'run');
+  if (filters.length === 0) return true;
+  return filters.some((filter) => DOCKER_TEST_PATHS.some((path) => path.includes(filter.replace(/^\.\//, '')) || filter.includes(path) || filter.includes('container')));
+}
+
+/**
+ * vitest globalSetup: starts a private dockerd and provides its address to the
+ * tests (`inject('dockerHost')`), with the test images imported. A failure does
+ * not stop unrelated tests: it is provided as `dockerError`, and every Docker
+ * test fails with it, so no Docker test is skipped silently.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  project.provide('dockerHost', '');
+  project.provide('dockerError', '');
+  if (!dockerTestsSelected(process.argv)) return async () => undefined;
+
+  let daemon: PrivateDockerDaemon | undefined;
+  try {
+    daemon = await startPrivateDockerDaemon();
+    ensureTestImages({ ...process.env, DOCKER_HOST: daemon.host });
+    project.provide('dockerHost', daemon.host);
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    project.provide('dockerError', `${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
+  }
+  return async () => {
+    await daemon?.stop();
+  };
+}
