@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Secret values by variable name (`--secret`); queue-time scope, marked secret. */
   secrets?: Record<string, string>;
   source: SourceRepository;
+  /** Local paths of `resources.repositories` entries by alias (`--repository alias=PATH`), for `checkout: <alias>`. */
+  repositories?: Record<string, string>;
   workRoot: string;
   /** Backs `counter()` in runtime expressions; `counter()` is an error without it. */
   counter?: (prefix: string, seed: number) => number;

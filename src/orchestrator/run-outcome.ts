@@ -18,6 +18,8 @@ export interface JobRunOutcome {
   /** Output variables keyed `step.variable`. */
   outputs: Record<string, string>;
   pythonVersion?: string;
+  /** The environment a deployment job deployed to (`environment:`), for the run summary. */
+  environment?: { name: string; resourceName?: string };
 }
 
 /** How one stage ended, with its job instances in plan order. */

@@ -5,6 +5,7 @@ import { decideCondition } from '../plan/item-condition.js';
 import type { PlannedStage } from '../plan/run-plan.js';
 import { applyVariableDefinitions, VariableSet } from '../plan/variable-set.js';
 import { dependencyResults, stageDependenciesForStage, type FinishedJob, type FinishedStage } from './dependency-context.js';
+import { explainEmptyOutputs, expressionTexts, reportEmptyOutputs } from './empty-output-explanation.js';
 import { runJob, type StageScope } from './job-run.js';
 import type { JobRunOutcome, StageOutcome } from './run-outcome.js';
 import { emitFinished, emitStarted, runDependencyGraph, type RunState } from './run-state.js';
@@ -39,15 +40,26 @@ export async function runStage(state: RunState, stage: PlannedStage): Promise<{ 
     namedValues: { variables: variables.toValues(), dependencies },
   });
 
+  const emptyOutputs = explainEmptyOutputs(expressionTexts(stage.variables, stage.condition), {
+    level: 'stage',
+    dependsOn: stage.dependsOn,
+    stages: { planned: state.plan.stages, finished: state.stages },
+  });
+  // Reported once the stage's record exists, because a timeline drops issues of unknown records.
+  const report = <T>(value: T): T => {
+    reportEmptyOutputs(state.options.sink, record.id, emptyOutputs);
+    return value;
+  };
+
   if (!decision.run) {
     const childReason = decision.result === 'canceled' ? 'run canceled' : `stage '${stage.name}' was ${decision.result}`;
-    return finishWithoutRunning(state, stage, record, decision.result, decision.reason, childReason);
+    return report(finishWithoutRunning(state, stage, record, decision.result, decision.reason, childReason));
   }
   if (errors.length > 0) {
-    return finishWithoutRunning(state, stage, record, 'failed', errors.join('\n'), `stage '${stage.name}' failed before its jobs started`);
+    return report(finishWithoutRunning(state, stage, record, 'failed', errors.join('\n'), `stage '${stage.name}' failed before its jobs started`));
   }
 
-  const startTime = emitStarted(state, record);
+  const startTime = report(emitStarted(state, record));
   const scope: StageScope = { stage, record, stageVariables: resolved, jobs: new Map<string, FinishedJob>() };
   const outcomesByJob = new Map<string, JobRunOutcome[]>();
   await runDependencyGraph(stage.jobs, async (job) => {

@@ -52,9 +52,9 @@ describe('LocalJobRunner workspace', () => {
     expect(existsSync(outside)).toBe(true);
   });
 
-  it('rejects other repository resources', async () => {
+  it('fails a repository resource without a local path', async () => {
     const run = await runJob(makeRequest([checkout('tools')]));
-    expect(run.finished(1)?.reason).toContain("checkout of repository resource 'tools' is not supported");
+    expect(run.finished(1)?.reason).toContain("repository 'tools' has no local path; run with --repository tools=PATH");
   });
 });
 
