@@ -75,6 +75,10 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--platform <image=host>', 'run jobs for this pool image on this machine, e.g. windows-latest=host (repeatable)', collectPairs)
     .option('--parameter <name=value>', 'a runtime parameter value (repeatable); checked against its type and values', collectPairs)
     .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates or checkout (repeatable)', collectPairs)
+    .option('--secret <name=value>', 'a secret variable (repeatable); NAME alone takes the value of the environment variable NAME', collectPairs)
+    .option('--secrets-file <file>', 'secret variables, one NAME=VALUE per line')
+    .option('--tasks <dir>', 'a folder with task packages (task.json and handler) to make runnable (repeatable)', collectPairs)
+    .option('--service-connections <file>', 'JSON file of service connections for tasks such as PipAuthenticate@1')
     .option('--source-dir <dir>', 'root of the checkout to run (default: the git work tree holding the pipeline file)')
     .option('--work-dir <dir>', 'folder for run workspaces (default: a folder for this repository under the system temp folder)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {

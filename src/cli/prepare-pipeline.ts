@@ -3,6 +3,8 @@ import { loadPipeline, type LoadPipelineOptions } from '../language/pipeline/loa
 import type { PipelineDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
 import type { SourceFileSet } from '../language/source-file-set.js';
 import { createRunPlan } from '../plan/create-run-plan.js';
+import { checkRepositoryPaths } from '../plan/repository-checkouts.js';
+import type { TaskPackage } from '../runner/task-packages/task-definition.js';
 import { validatePipeline } from '../language/validation/validate-pipeline.js';
 import type { PlanOptions, RunPlan } from '../plan/run-plan.js';
 import { findUnsupportedTasks } from '../runner/task-registry.js';
@@ -27,6 +29,14 @@ function siteKey(diagnostic: Diagnostic): string {
   return location ? `${location.file}:${location.line}:${location.column}` : '';
 }
 
+/** What the run supplies that loading and checking depend on. */
+export interface PrepareOptions extends Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables'> {
+  /** Task packages from `--tasks`, which make their tasks runnable. */
+  taskPackages?: readonly TaskPackage[];
+  /** Names of service connections defined locally (`--service-connections`). */
+  serviceConnections?: readonly string[];
+}
+
 export interface PreparedPipeline {
   definition?: PipelineDefinition;
   plan?: RunPlan;
@@ -43,21 +53,26 @@ export async function preparePipeline(
   file: PipelineFile,
   planOptions: PlanOptions,
   purpose: PreparePurpose = 'run',
-  loadOptions: Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables'> = {},
+  loadOptions: PrepareOptions = {},
 ): Promise<PreparedPipeline> {
   const loaded = await loadPipeline(file.path, { displayPath: file.displayPath, repositoryRoot: file.sourceRoot, ...loadOptions });
   const diagnostics = [...loaded.diagnostics];
   if (!loaded.definition) return { diagnostics, sources: loaded.sources };
 
   // Warnings for what Azure accepts but cannot run here, or is likely a mistake.
-  const warnings = validatePipeline(loaded.definition);
+  const warnings = validatePipeline(loaded.definition, { knownServiceConnections: [...(loadOptions.serviceConnections ?? [])] });
   const azureOnlyTaskSites = new Set(warnings.filter((warning) => warning.code === 'VAL003').map((warning) => siteKey(warning)));
   for (const warning of warnings) {
     const blocksRun = purpose === 'run' && RUN_BLOCKING_WARNINGS.has(warning.code);
     diagnostics.push(blocksRun ? { ...warning, severity: 'error' } : warning);
   }
 
-  for (const unsupported of findUnsupportedTasks(allSteps(loaded.definition))) {
+  // A `checkout: alias` needs a local path for the repository resource.
+  for (const missing of checkRepositoryPaths(loaded.definition, loadOptions.repositories ?? {})) {
+    diagnostics.push(purpose === 'run' ? missing : { ...missing, severity: 'warning' });
+  }
+
+  for (const unsupported of findUnsupportedTasks(allSteps(loaded.definition), loadOptions.taskPackages ?? [])) {
     const diagnostic: Diagnostic = {
       code: CliErrorCodes.unsupportedTask,
       severity: purpose === 'run' ? 'error' : 'warning',

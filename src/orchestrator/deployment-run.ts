@@ -46,6 +46,8 @@ export async function runDeployment(
     }
     Object.assign(merged.variables, outcome.variables);
     if (outcome.pythonVersion) merged.pythonVersion = outcome.pythonVersion;
+    if (outcome.testResults) merged.testResults = [...(merged.testResults ?? []), ...outcome.testResults];
+    if (outcome.coverage) merged.coverage = [...(merged.coverage ?? []), ...outcome.coverage];
     return outcome.result;
   };
 

@@ -1,3 +1,4 @@
+import type { JobCoverageSummary, JobTestRunSummary } from '../runner/job-request.js';
 import type { TaskResult } from '../events/task-result.js';
 
 /** How one job instance ended. Skipped and canceled jobs have no start time. */
@@ -18,6 +19,10 @@ export interface JobRunOutcome {
   /** Output variables keyed `step.variable`. */
   outputs: Record<string, string>;
   pythonVersion?: string;
+  /** Test runs published by PublishTestResults, secrets masked. */
+  testResults?: JobTestRunSummary[];
+  /** Coverage reports published by PublishCodeCoverageResults. */
+  coverage?: JobCoverageSummary[];
   /** The environment a deployment job deployed to (`environment:`), for the run summary. */
   environment?: { name: string; resourceName?: string };
 }

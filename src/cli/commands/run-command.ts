@@ -18,6 +18,8 @@ import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { createRunVariables } from '../run-variables.js';
+import { loadRunInputs } from '../run-inputs.js';
+import { SourceFileSet } from '../../language/source-file-set.js';
 import { compileTimeVariables } from '../compile-time-variables.js';
 
 export interface RunCommandOptions {
@@ -37,6 +39,10 @@ export interface RunCommandOptions {
   sourceDir?: string;
   parameter?: string[];
   repository?: string[];
+  secret?: string[];
+  secretsFile?: string;
+  tasks?: string[];
+  serviceConnections?: string;
 }
 
 /**
@@ -63,12 +69,22 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     return ExitCode.invalidInput;
   }
 
+  const inputs = await loadRunInputs(options);
+  if (inputs.diagnostics.length > 0) io.stderr(formatDiagnostics(inputs.diagnostics, new SourceFileSet(), { color: io.color }));
+  if (inputs.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
+
   const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
   const prepared = await preparePipeline(
     pipelineFile,
     { stage: options.stage, job: options.job, noDeps: options.deps === false, platformMap, hostOs: hostOperatingSystem() },
     'run',
-    { parameters, repositories, variables: compileTimeVariables(source) },
+    {
+      parameters,
+      repositories,
+      variables: compileTimeVariables(source),
+      taskPackages: inputs.taskPackages,
+      serviceConnections: [...inputs.serviceConnections.keys()],
+    },
   );
   if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
   if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
@@ -102,19 +118,29 @@ export async function runRunCommand(file: string | undefined, options: RunComman
 
   const outcome = await runPipeline(plan, {
     runId,
-    executor: new LocalJobRunner(),
+    executor: new LocalJobRunner({ taskPackages: inputs.taskPackages, serviceConnections: inputs.serviceConnections }),
     sink,
     signal,
     maxParallelJobs,
     runVariables,
     queueVariables,
+    secrets: inputs.secrets,
+    repositories,
     source: { path: pipelineFile.sourceRoot, inPlace: Boolean(options.inPlace) },
     workRoot: slot.workRoot,
   });
 
   const jobDetails = new Map<string, JobDetails>();
   for (const stage of outcome.stages) {
-    for (const job of stage.jobs) jobDetails.set(job.recordId, { variables: job.variables, pythonVersion: job.pythonVersion });
+    for (const job of stage.jobs) {
+      jobDetails.set(job.recordId, {
+        variables: job.variables,
+        pythonVersion: job.pythonVersion,
+        testResults: job.testResults,
+        coverage: job.coverage,
+        environment: job.environment,
+      });
+    }
   }
   reporter.finish(
     buildRunSummary(

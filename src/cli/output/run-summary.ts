@@ -1,5 +1,6 @@
 import type { TaskResult } from '../../events/task-result.js';
 import type { Timeline, TimelineRecord } from '../../events/timeline.js';
+import type { JobCoverageSummary, JobTestRunSummary } from '../../runner/job-request.js';
 
 /** A step, job or stage in the summary that `--output json` prints last. */
 export interface SummaryRecord {
@@ -12,10 +13,7 @@ export interface SummaryRecord {
   issues?: { type: 'error' | 'warning'; message: string }[];
 }
 
-export interface SummaryJob extends SummaryRecord {
-  /** Final variable values, secrets as `***`. */
-  variables?: Record<string, string>;
-  pythonVersion?: string;
+export interface SummaryJob extends SummaryRecord, JobDetails {
   steps: SummaryRecord[];
 }
 
@@ -35,8 +33,12 @@ export interface RunSummary {
 
 /** Per-job facts that come from the job outcome rather than from events. */
 export interface JobDetails {
+  /** Final variable values, secrets as `***`. */
   variables?: Record<string, string>;
   pythonVersion?: string;
+  testResults?: JobTestRunSummary[];
+  coverage?: JobCoverageSummary[];
+  environment?: { name: string; resourceName?: string };
 }
 
 /**
@@ -52,12 +54,11 @@ export function buildRunSummary(
   for (const stage of timeline.rootRecords()) {
     const jobs = timeline.childrenOf(stage).map((job): SummaryJob => {
       const details = jobDetails.get(job.id);
-      return {
-        ...toSummaryRecord(job),
-        ...(details?.variables ? { variables: details.variables } : {}),
-        ...(details?.pythonVersion ? { pythonVersion: details.pythonVersion } : {}),
-        steps: timeline.childrenOf(job).map(toSummaryRecord),
-      };
+      const summary: SummaryJob = { ...toSummaryRecord(job), steps: timeline.childrenOf(job).map(toSummaryRecord) };
+      for (const [key, value] of Object.entries(details ?? {})) {
+        if (value !== undefined) (summary as unknown as Record<string, unknown>)[key] = value;
+      }
+      return summary;
     });
     stages.push({ ...toSummaryRecord(stage), jobs });
   }

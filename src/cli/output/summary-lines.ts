@@ -1,7 +1,7 @@
 import type { TaskResult } from '../../events/task-result.js';
 import { formatDuration } from './format-duration.js';
 import { paint, resultColor } from './result-symbols.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary, SummaryJob } from './run-summary.js';
 
 const RESULT_WORDS: Record<TaskResult, string> = {
   succeeded: 'succeeded',
@@ -30,10 +30,33 @@ export function formatSummaryLines(summary: RunSummary, color: boolean): string[
     const reason = job.reason ?? job.steps.find((step) => step.result === job.result)?.reason;
     lines.push(`  ${stage.name} › ${job.displayName}: ${job.result}${reason ? ` (${reason})` : ''}`);
   }
+  lines.push(...formatTestLines(jobs.map(({ stage, job }) => ({ label: `${stage.name} › ${job.displayName}`, job }))));
   for (const stage of summary.stages) {
     if (stage.jobs.length === 0 && stage.result !== 'succeeded') {
       lines.push(`  ${stage.displayName}: ${stage.result}${stage.reason ? ` (${stage.reason})` : ''}`);
     }
   }
   return lines;
+}
+
+/** Failed tests listed per job before the rest are only counted. */
+export const FAILED_TESTS_SHOWN = 10;
+
+/** Test counts per job that published results, then the failed tests by name. */
+function formatTestLines(jobs: { label: string; job: SummaryJob }[]): string[] {
+  const lines: string[] = [];
+  for (const { label, job } of jobs) {
+    const runs = job.testResults ?? [];
+    if (runs.length === 0) continue;
+    const total = (key: 'total' | 'passed' | 'failed' | 'skipped'): number => runs.reduce((sum, run) => sum + run[key], 0);
+    lines.push(`  tests in ${label}: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped (${total('total')} total)`);
+    const failed = runs.flatMap((run) => run.failedTests);
+    for (const test of failed.slice(0, FAILED_TESTS_SHOWN)) lines.push(`    ✗ ${test.name}${test.message ? `: ${firstLine(test.message)}` : ''}`);
+    if (failed.length > FAILED_TESTS_SHOWN) lines.push(`    … and ${failed.length - FAILED_TESTS_SHOWN} more failed tests`);
+  }
+  return lines;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 200);
 }
