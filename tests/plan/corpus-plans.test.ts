@@ -22,8 +22,17 @@ function pipelineFiles(): string[] {
     .filter((file) => existsSync(file));
 }
 
+/**
+ * Corpus pipelines whose plan is invalid as committed, with the reason. Azure
+ * rejects them the same way; a pipeline that starts planning cleanly fails the test.
+ */
+const EXPECTED_PLAN_FAILURES: Record<string, string> = {
+  'pypa__pip/.azure-pipelines/macos.yml':
+    'includes jobs/package.yml, whose Package job depends on Test_Primary and Test_Secondary, which only the linux and windows pipelines define',
+};
+
 // Real pipelines that load without errors must also plan without plan errors,
-// because none of them has a dependency cycle or an unknown dependsOn name.
+// unless they are listed above with the reason.
 describe('planning the corpus', () => {
   const files = pipelineFiles();
 
@@ -35,6 +44,11 @@ describe('planning the corpus', () => {
 
       const { plan, diagnostics } = createRunPlan(loaded.definition, { hostOs: 'linux' });
       const errors = diagnostics.filter((item) => item.severity === 'error');
+      const expectedFailure = EXPECTED_PLAN_FAILURES[file.slice(CORPUS.length + 1)];
+      if (expectedFailure !== undefined) {
+        expect(errors.length, `${file} is listed as failing (${expectedFailure}) but planned cleanly`).toBeGreaterThan(0);
+        continue;
+      }
       expect({ file, errors }).toEqual({ file, errors: [] });
       expect(describePlan(plan!, { dryRun: true }).length).toBeGreaterThan(0);
       planned.push(file);
