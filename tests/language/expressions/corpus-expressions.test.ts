@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { parseExpression } from '../../../src/language/expressions/parse-expression.js';
 import { matchRuntimeExpression } from '../../../src/language/expressions/runtime-expression.js';
+import { CORPUS_ROOT } from '../../helpers/corpus-root.js';
 
 // Every condition, `${{ }}` and `$[ ]` in the public pipelines of the shared
 // corpus must parse, since Azure accepted those pipelines.
 
-const corpusRoot = '/work/shared/corpus';
+const corpusRoot = CORPUS_ROOT;
 
 function listYamlFiles(path: string): string[] {
   if (statSync(path).isFile()) return /\.ya?ml$/.test(path) ? [path] : [];

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildPipelineSchema, renderPipelineSchema } from '../../../src/language/schema/build-pipeline-schema.js';
 import { runSchemaCommand } from '../../../src/cli/commands/schema-command.js';
+import { CORPUS_ROOT } from '../../helpers/corpus-root.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const COMMITTED = join(REPOSITORY_ROOT, 'schema/azure-pipelines.schema.json');
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_ROOT;
 
 function compileSchema() {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });

@@ -5,6 +5,7 @@ import { expandTemplates } from '../../../src/language/templates/expand-template
 import { serializeExpandedYaml } from '../../../src/language/templates/serialize-yaml.js';
 import { loadYaml } from '../../../src/language/yaml/load-yaml.js';
 import type { YamlNode } from '../../../src/language/yaml/yaml-node.js';
+import { CORPUS_ROOT } from '../../helpers/corpus-root.js';
 
 /*
  * Expands every pipeline of the corpus of public pipelines. A pipeline either
@@ -13,7 +14,7 @@ import type { YamlNode } from '../../../src/language/yaml/yaml-node.js';
  * test, so the table stays true.
  */
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_ROOT;
 
 interface CorpusEntry {
   repo: string;
