@@ -12,7 +12,7 @@ import { CliErrorCodes } from './cli-error-codes.js';
 import type { PipelineFile } from './pipeline-file.js';
 
 /**
- * `run` refuses features this machine cannot run (they become errors); `check`
+ * `run` rejects features this machine cannot run (they become errors), while `check`
  * (validate, list, explain) only warns, because Azure accepts the YAML.
  */
 export type PreparePurpose = 'run' | 'check';
@@ -29,7 +29,7 @@ function siteKey(diagnostic: Diagnostic): string {
   return location ? `${location.file}:${location.line}:${location.column}` : '';
 }
 
-/** What the run supplies that loading and checking depend on. */
+/** Inputs of the run that loading and checking depend on. */
 export interface PrepareOptions extends Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables'> {
   /** Task packages from `--tasks`, which make their tasks runnable. */
   taskPackages?: readonly TaskPackage[];

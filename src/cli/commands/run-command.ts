@@ -46,7 +46,7 @@ export interface RunCommandOptions {
 }
 
 /**
- * `sluice run`: loads and plans the pipeline, refuses to start when anything is
+ * Runs `sluice run`: loads and plans the pipeline, rejects the run when anything is
  * invalid, then runs it on this machine and reports as it goes. `signal` is
  * aborted on Ctrl-C.
  */

@@ -12,7 +12,7 @@ const RESULT_WORDS: Record<TaskResult, string> = {
 };
 
 /**
- * The closing lines for a terminal: the run's result, counts of jobs by result,
+ * Formats the closing lines for a terminal: the run's result, counts of jobs by result,
  * and each skipped, failed or canceled job with its reason.
  */
 export function formatSummaryLines(summary: RunSummary, color: boolean): string[] {
