@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Measures the cost of sluice itself: start-up time to the first step's output,
-// and the overhead per step over the bare cost of the steps' bash processes.
+// the overhead per step over the bare cost of the steps' bash processes, and
+// template expansion against plain YAML parsing (bench/template-expansion.js).
 // Usage: npm run bench [-- --runs N --warmups N --no-write]. `npm run bench` builds
 // first; `node bench/run.js` alone needs an earlier `npm run build`.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   sequentialStepsYaml,
 } from './pipelines.js';
 import { describeMachine, renderMarkdown, summariseScenario, writeReport } from './report.js';
+import { runTemplateExpansionBenchmark } from './template-expansion.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SLUICE_BIN = join(REPO_ROOT, 'bin', 'sluice.js');
@@ -100,6 +102,10 @@ async function main() {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+
+  // Template expansion has its own runs, defaults and section of the report.
+  const templateCommand = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'node bench/run.js';
+  process.stdout.write(await runTemplateExpansionBenchmark({ write: !values['no-write'], command: templateCommand }));
 }
 
 main().catch((error) => {

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { expandTemplates } from '../templates/expand-templates.js';
+import { readBoundedText } from '../templates/read-bounded-text.js';
+import { MAX_TEMPLATE_TEXT_CHARACTERS } from '../templates/template-limits.js';
 import { SourceFileSet } from '../source-file-set.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import type { YamlNode } from '../yaml/yaml-node.js';
@@ -47,7 +48,18 @@ export async function loadPipeline(
 
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const read = await readBoundedText(path, MAX_TEMPLATE_TEXT_CHARACTERS);
+    if (read.tooLarge) {
+      const diagnostic: Diagnostic = {
+        code: 'TPL007',
+        severity: 'error',
+        message: `pipeline file "${file}" has ${read.bytes} bytes, more than the ${MAX_TEMPLATE_TEXT_CHARACTERS} characters of YAML that a pipeline and its templates may have together (Azure Pipelines limits parsing to 20 MB of memory)`,
+        location: { file, line: 1, column: 1 },
+        hint: 'Split the pipeline into templates, or remove generated content from it.',
+      };
+      return { diagnostics: [diagnostic], sources };
+    }
+    text = read.text;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
     const diagnostic: Diagnostic = {
@@ -63,6 +75,8 @@ export async function loadPipeline(
   sources.set(file, text);
   const loaded = loadYaml(text, file);
   if (loaded.root === undefined) {
+    // A file rejected before parsing (nesting too deep) has no tree either, but is not empty.
+    if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics: loaded.diagnostics, sources };
     const empty: Diagnostic = {
       code: 'PIPE018',
       severity: 'error',

@@ -354,7 +354,8 @@ export class TemplateExpander {
           this.reportOrphan('elseif', entry, keyLocation);
           return { chain: 'none' };
         }
-        if (chain === 'taken') return { chain: 'taken' };
+        // A new `if` starts a new chain; only an `elseif` is skipped after a taken branch.
+        if (directive.kind === 'elseif' && chain === 'taken') return { chain: 'taken' };
 
         const result = this.runner.evaluate(directive.condition, scope, locateInScalar(entry.key, keyLocation, directive.offset));
         if (!result.ok) return { chain: 'taken' };

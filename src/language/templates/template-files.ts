@@ -4,6 +4,7 @@ import type { Diagnostic, DiagnosticBag } from '../diagnostic.js';
 import type { SourceLocation } from '../source-location.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import type { YamlNode } from '../yaml/yaml-node.js';
+import { readBoundedText } from './read-bounded-text.js';
 import { MAX_TEMPLATE_FILES, MAX_TEMPLATE_TEXT_CHARACTERS } from './template-limits.js';
 
 /** A pipeline or template file, by the name used in diagnostics. */
@@ -153,7 +154,7 @@ export class TemplateFileLoader {
 
     const parsed = loadYaml(text, info.name);
     for (const diagnostic of parsed.diagnostics) this.bag.add(withIncludedFrom(diagnostic, location));
-    if (!parsed.root) {
+    if (!parsed.root && !parsed.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
       this.bag.error('TPL002', `template file "${info.name}" is empty`, location, 'Add the template content, such as "steps:" with a list of steps.');
     }
     this.cache.set(info.name, { root: parsed.root, failed: parsed.root === undefined });
@@ -163,7 +164,12 @@ export class TemplateFileLoader {
   private async read(info: TemplateFileInfo, location: SourceLocation): Promise<string | undefined> {
     let text: string;
     try {
-      text = await this.settings.readFile(info.absolutePath);
+      const read = await this.readWithinBudget(info.absolutePath);
+      if (read === undefined) {
+        this.reportTextLimit(location);
+        return undefined;
+      }
+      text = read;
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `could not be read (${(error as Error).message})`;
       this.bag.error('TPL001', `template file "${info.name}" ${reason}; it was looked for at ${info.absolutePath}`, location, 'Check the path: it is relative to the file that includes it, or to the repository root when it starts with "/".');
@@ -172,17 +178,34 @@ export class TemplateFileLoader {
 
     this.textCharacters += text.length;
     if (this.textCharacters > MAX_TEMPLATE_TEXT_CHARACTERS) {
-      this.reportLimit(
-        'TPL007',
-        `the pipeline and its templates exceed ${MAX_TEMPLATE_TEXT_CHARACTERS} characters of YAML, the size Azure Pipelines' 20 MB parsing limit allows`,
-        location,
-        'Make templates smaller or include fewer of them.',
-      );
+      this.reportTextLimit(location);
       return undefined;
     }
 
     this.files.set(info.name, text);
     return text;
+  }
+
+  /**
+   * Reads a file, or returns undefined when it alone exceeds what is left of the
+   * text budget. The default reader checks the file's size before reading, so
+   * a huge file is never loaded; a custom `readFile` is called as it is.
+   */
+  private async readWithinBudget(absolutePath: string): Promise<string | undefined> {
+    const remaining = MAX_TEMPLATE_TEXT_CHARACTERS - this.textCharacters;
+    if (this.settings.readFile !== readTextFile) return this.settings.readFile(absolutePath);
+
+    const read = await readBoundedText(absolutePath, remaining);
+    return read.tooLarge ? undefined : read.text;
+  }
+
+  private reportTextLimit(location: SourceLocation): void {
+    this.reportLimit(
+      'TPL007',
+      `the pipeline and its templates exceed ${MAX_TEMPLATE_TEXT_CHARACTERS} characters of YAML, the size Azure Pipelines' 20 MB parsing limit allows`,
+      location,
+      'Make templates smaller or include fewer of them.',
+    );
   }
 
   private reportLimit(code: string, message: string, location: SourceLocation, hint: string): void {

@@ -2,6 +2,7 @@ import { Composer, LineCounter, Parser } from 'yaml';
 import type { YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceLocation } from '../source-location.js';
+import { findTooDeepNesting, MAX_YAML_NESTING_DEPTH } from './nesting-depth.js';
 import { findUnterminatedQuotes, repairShallowQuotedScalars } from './quoted-scalar-repair.js';
 import type { YamlErrorCode } from './yaml-error-codes.js';
 import type { YamlNode } from './yaml-node.js';
@@ -12,17 +13,38 @@ import { YamlTreeBuilder } from './yaml-tree-builder.js';
  *
  * Plain scalars resolve with the YAML 1.2 core schema (`yes` stays a string),
  * CRLF line ends and a leading `---` are accepted, aliases are expanded within a
- * budget, and duplicate keys are errors. Every problem is returned as a
- * positioned diagnostic; `root` is what could be built (absent for an empty file).
+ * budget, and duplicate keys are errors. A file nested deeper than
+ * MAX_YAML_NESTING_DEPTH is rejected before it is composed. Every problem is returned as a
+ * positioned diagnostic; `root` is what could be built (absent for an empty file
+ * or a rejected one).
  */
 export function loadYaml(text: string, file: string): { root?: YamlNode; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const { text: repaired, repairs } = repairShallowQuotedScalars(text);
 
+  // One parse into a concrete syntax tree serves every step below unless a quoted scalar needs repair.
   const lineCounter = new LineCounter();
-  const parser = new Parser(lineCounter.addNewLine);
+  let tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+
+  // The steps below recurse once per nesting level, so too deep a file is rejected before them.
+  const tooDeep = findTooDeepNesting(tokens);
+  if (tooDeep !== undefined) {
+    const from = lineCounter.linePos(tooDeep);
+    diagnostics.push({
+      code: 'YAML011',
+      severity: 'error',
+      message: `sequences and mappings are nested more than ${MAX_YAML_NESTING_DEPTH} levels deep here`,
+      location: { file, line: from.line, column: from.col },
+      hint: `Flatten the structure to at most ${MAX_YAML_NESTING_DEPTH} levels of nesting.`,
+    });
+    return { diagnostics };
+  }
+
+  const { text: repaired, repairs } = repairShallowQuotedScalars(text, tokens);
+  // A repair keeps every line break and line length, so `lineCounter` still fits the repaired text.
+  if (repaired !== text) tokens = [...new Parser().parse(repaired)];
+
   const composer = new Composer({ version: '1.2', uniqueKeys: true, prettyErrors: false });
-  const documents = [...composer.compose(parser.parse(repaired), true)];
+  const documents = [...composer.compose(tokens, true)];
 
   const locate = (offset: number, end?: number): SourceLocation => {
     const from = lineCounter.linePos(offset);
@@ -30,7 +52,7 @@ export function loadYaml(text: string, file: string): { root?: YamlNode; diagnos
     return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
   };
 
-  for (const offset of findUnterminatedQuotes(repaired)) {
+  for (const offset of findUnterminatedQuotes(repaired, tokens)) {
     diagnostics.push({
       code: 'YAML002',
       severity: 'error',

@@ -1,4 +1,5 @@
 import { Parser, parseDocument } from 'yaml';
+import type { CST } from 'yaml';
 
 /**
  * A multi-line quoted scalar that the `yaml` package rejects but Azure Pipelines
@@ -28,13 +29,14 @@ export const MAX_QUOTED_SCALAR_REPAIRS = 1000;
  * scalar `_` and each continuation line becomes a comment at its own indent.
  * The caller parses the returned text and swaps each placeholder (found by its
  * start offset) for the repaired value, so every other node keeps its position.
+ * `tokens`, when given, is the concrete syntax tree of `text`, which spares one parse.
  */
-export function repairShallowQuotedScalars(text: string): { text: string; repairs: RepairedScalar[] } {
+export function repairShallowQuotedScalars(text: string, tokens?: CST.Token[]): { text: string; repairs: RepairedScalar[] } {
   const repairs: RepairedScalar[] = [];
   let current = text;
 
   for (let round = 0; round < MAX_QUOTED_SCALAR_REPAIRS; round += 1) {
-    const next = findNextRepair(current, repairs.length === 0 ? 0 : repairs[repairs.length - 1].end);
+    const next = findNextRepair(current, repairs.length === 0 ? 0 : repairs[repairs.length - 1].end, current === text ? tokens : undefined);
     if (!next) break;
 
     const original = text.slice(next.start, next.end);
@@ -45,17 +47,17 @@ export function repairShallowQuotedScalars(text: string): { text: string; repair
   return { text: current, repairs };
 }
 
-/** Returns the offset of the opening quote of every quoted scalar that has no closing quote. */
-export function findUnterminatedQuotes(text: string): number[] {
+/** Returns the offset of the opening quote of every quoted scalar that has no closing quote; `tokens` as above. */
+export function findUnterminatedQuotes(text: string, tokens?: CST.Token[]): number[] {
   const offsets: number[] = [];
-  for (const token of quotedTokens(text)) {
+  for (const token of quotedTokens(text, tokens)) {
     if (!isTerminated(token.source)) offsets.push(token.offset);
   }
   return offsets;
 }
 
-function findNextRepair(text: string, from: number): Omit<RepairedScalar, 'value'> | undefined {
-  for (const token of quotedTokens(text)) {
+function findNextRepair(text: string, from: number, tokens?: CST.Token[]): Omit<RepairedScalar, 'value'> | undefined {
+  for (const token of quotedTokens(text, tokens)) {
     if (token.offset < from || isTerminated(token.source)) continue;
 
     const close = findClosingQuote(text, token.offset);
@@ -76,7 +78,7 @@ interface QuotedToken {
 }
 
 /** Walks the concrete syntax tree of `yaml` and yields every quoted scalar token. */
-function quotedTokens(text: string): QuotedToken[] {
+function quotedTokens(text: string, tokens?: CST.Token[]): QuotedToken[] {
   const found: QuotedToken[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -95,7 +97,7 @@ function quotedTokens(text: string): QuotedToken[] {
     }
   };
 
-  for (const token of new Parser().parse(text)) visit(token);
+  for (const token of tokens ?? new Parser().parse(text)) visit(token);
   return found.sort((a, b) => a.offset - b.offset);
 }
 

@@ -13,6 +13,7 @@ export const YAML_ERROR_CODES = {
   YAML008: { description: 'The file contains more than one YAML document.' },
   YAML009: { description: 'A mapping key is not a scalar (a sequence or mapping used as a key).' },
   YAML010: { description: 'A multi-line value is used where only a single-line key is allowed.' },
+  YAML011: { description: 'Sequences and mappings are nested deeper than the loader allows.' },
 } as const;
 
 /** A code from the YAML loader's catalogue. */

@@ -75,7 +75,7 @@ function expectFewBytesRead(report: ChildReport): void {
   expect(report.bytesRead!).toBeLessThan(MAX_BYTES_READ_FOR_REJECTED_FILE);
 }
 
-/** A 50 MB pipeline of valid steps, so only its size is wrong. */
+/** Builds a 50 MB pipeline of valid steps, so only its size is wrong. */
 function hugePipeline(): Buffer {
   const line = Buffer.from('- script: echo a step of a generated pipeline that is far too long\n');
   const buffer = Buffer.alloc(HUGE_FILE_BYTES, ' ');
