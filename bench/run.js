@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Measures the cost of sluice itself: start-up time to the first step's output,
 // the overhead per step over the bare cost of the steps' bash processes, and
-// template expansion against plain YAML parsing (bench/template-expansion.js).
+// template expansion against plain YAML parsing (bench/template-expansion.js), and
+// artifact and cache transfer against tar (bench/results-artifacts.js).
 // Usage: npm run bench [-- --runs N --warmups N --no-write]. `npm run bench` builds
 // first; `node bench/run.js` alone needs an earlier `npm run build`.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   sequentialStepsYaml,
 } from './pipelines.js';
 import { describeMachine, renderMarkdown, summariseScenario, writeReport } from './report.js';
+import { runResultsBenchmark } from './results-artifacts.js';
 import { runTemplateExpansionBenchmark } from './template-expansion.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -106,6 +108,9 @@ async function main() {
   // Template expansion has its own runs, defaults and section of the report.
   const templateCommand = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'node bench/run.js';
   process.stdout.write(await runTemplateExpansionBenchmark({ write: !values['no-write'], command: templateCommand }));
+
+  // Artifacts and cache (bench/results-artifacts.js): its own runs and section of the report.
+  process.stdout.write(await runResultsBenchmark({ write: !values['no-write'], command: templateCommand }));
 }
 
 main().catch((error) => {

@@ -77,15 +77,16 @@ export function git(cwd: string, args: string[]): string {
 /**
  * Runs `node bin/sluice.js ARGS` in `cwd` as a real child process and collects its
  * output. The process gets its own process group, so a timeout kills the steps it
- * started as well.
+ * started as well. `env` adds to (or overrides) this process's environment.
  */
-export async function runSluice(cwd: string, args: string[]): Promise<SluiceProcessResult> {
+export async function runSluice(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<SluiceProcessResult> {
   if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
     throw new Error('dist/cli/main.js is missing: run `npm run build` before these tests');
   }
 
   const child = spawn(process.execPath, [SLUICE_BIN, ...args], {
     cwd,
+    env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,7 +12,7 @@ declare module 'vitest' {
 }
 
 /** Test paths that need the private dockerd; a run filtered to other paths does not start it. */
-const DOCKER_TEST_PATHS = ['tests/runner/containers'];
+const DOCKER_TEST_PATHS = ['tests/runner/containers', 'tests/examples/container-service', 'tests/bad-input/unhealthy-service'];
 
 /** True unless the command line names test filters and none of them can select a Docker test. */
 function dockerTestsSelected(argv: readonly string[]): boolean {

@@ -17,6 +17,12 @@ export function blobPath(storeRoot: string, sha256: string): string {
   return path.join(storeRoot, 'blobs', sha256.slice(0, 2), sha256);
 }
 
+/**
+ * Read size, in bytes, when streaming a large blob. Node's default of 64 KiB
+ * costs one thread-pool round trip per 64 KiB; 1 MiB pieces cut those 16-fold.
+ */
+const STREAM_CHUNK_BYTES = 1024 * 1024;
+
 /** Result of streaming a file through a hash. */
 export interface HashedCopy {
   sha256: string;
@@ -37,7 +43,7 @@ export async function copyWithHash(source: string, destination: string, signal?:
       callback(null, chunk);
     },
   });
-  await pipeline(createReadStream(source), tap, createWriteStream(destination, { mode: 0o600 }), { signal });
+  await pipeline(createReadStream(source, { highWaterMark: STREAM_CHUNK_BYTES }), tap, createWriteStream(destination, { mode: 0o600 }), { signal });
   return { sha256: hash.digest('hex'), size };
 }
 
