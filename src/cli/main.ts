@@ -6,6 +6,8 @@ import { ExitCode, processIo, type CliIo } from './cli-io.js';
 import { formatDiagnostics } from './diagnostic-printer.js';
 import type { RunCommandOptions } from './commands/run-command.js';
 import type { ExpandCommandOptions } from './commands/expand-command.js';
+import type { ServeCommandOptions } from './commands/serve-command.js';
+import type { RepoAddOptions } from './commands/repo-command.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
 
@@ -153,6 +155,36 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .action(async (options: { output?: string }) => {
       const { runSchemaCommand } = await import('./commands/schema-command.js');
       setExitCode(await runSchemaCommand(options, io));
+    });
+
+  program
+    .command('serve')
+    .description('Run the Sluice server: API, web UI, triggers, and a built-in agent')
+    .option('--data <dir>', 'data folder for the database, logs and artifacts (default: ~/.local/share/sluice)')
+    .option('--listen <host:port>', 'address to listen on (default: 127.0.0.1:8080)')
+    .option('--database <url>', "'sqlite' (default, under --data) or a postgres:// URL")
+    .option('--no-local-agent', 'do not run jobs in the server process; only registered agents take them')
+    .option('--log-level <level>', 'fatal, error, warn, info (default), debug or trace')
+    .action(async (options: ServeCommandOptions) => {
+      const { runServeCommand } = await import('./commands/serve-command.js');
+      setExitCode(await runServeCommand(options, io, signal));
+    });
+
+  const repo = program.command('repo').description('Manage the repositories a server builds');
+  repo
+    .command('add')
+    .description('Register a repository (any git remote or local path) with a server')
+    .argument('<url>', 'git URL or local path of the repository')
+    .option('--name <name>', 'pipeline name (default: the repository name)')
+    .option('--yaml <path>', 'pipeline file in the repository (default: azure-pipelines.yml)')
+    .option('--branch <name>', 'branch for manual runs (default: main)')
+    .option('--server <url>', 'server URL (default: $SLUICE_SERVER)')
+    .option('--token <token>', 'API token (default: $SLUICE_TOKEN)')
+    .option('--data <dir>', "write to the server's data folder directly instead of calling its API")
+    .option('--database <url>', "with --data: 'sqlite' (default) or a postgres:// URL")
+    .action(async (url: string, options: RepoAddOptions) => {
+      const { runRepoAddCommand } = await import('./commands/repo-command.js');
+      setExitCode(await runRepoAddCommand(url, options, io));
     });
 
   return program;

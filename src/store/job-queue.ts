@@ -191,6 +191,22 @@ export class JobQueue {
     return JSON.parse(this.store.secrets.open(row.outcome_sealed, outcomeContext(jobId))) as unknown;
   }
 
+  /**
+   * Queues again the jobs leased to `agentId`, for an agent that restarted and
+   * is sure it runs none of them (the server's built-in agent after a crash).
+   * Each keeps its attempt count. Returns the ids of the jobs queued again.
+   */
+  async releaseLeases(agentId: number): Promise<number[]> {
+    const rows = await this.store.db
+      .updateTable('job_queue')
+      .set({ status: 'queued', lease_owner: null, lease_expires_at: null })
+      .where('status', '=', 'leased')
+      .where('lease_owner', '=', agentId)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /** Cancels a job that has not finished; returns false when it had already finished. */
   async cancel(jobId: number): Promise<boolean> {
     const result = await this.store.db

@@ -16,6 +16,7 @@ export interface SchemaMigration {
 export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   { version: 1, name: 'create server tables', up: createServerTables },
   { version: 2, name: 'add job outcome', up: addJobOutcome },
+  { version: 3, name: 'add trigger tables', up: addTriggerTables },
 ];
 
 /** The newest schema version this build can migrate to. */
@@ -215,10 +216,47 @@ async function createServerTables(db: Kysely<unknown>, dialect: StoreDialect): P
 }
 
 /**
- * The whole JobOutcome an agent reports (output variables for dependent jobs,
- * final variables, test summaries), sealed with the server key because output
- * variables may be secret. The run coordinator reads it back when it resumes a run.
+ * Adds `job_queue.outcome_sealed`: the whole JobOutcome an agent reports
+ * (output variables for dependent jobs, final variables, test summaries),
+ * sealed with the server key because output variables may be secret. The run
+ * coordinator reads it back when it resumes a run.
  */
 async function addJobOutcome(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('job_queue').addColumn('outcome_sealed', 'text').execute();
+}
+
+/**
+ * State of the server's triggers: the refs each polled repository had at the
+ * last `git ls-remote`, the webhook delivery ids already processed (replay
+ * protection shared by every server process), and each pipeline's forge
+ * settings for commit statuses (the API token sealed with the server key).
+ */
+async function addTriggerTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('trigger_refs')
+    .addColumn('pipeline_id', 'integer', (c) => c.notNull().references('pipelines.id').onDelete('cascade'))
+    .addColumn('ref', 'text', (c) => c.notNull())
+    .addColumn('commit_sha', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('trigger_refs_pk', ['pipeline_id', 'ref'])
+    .execute();
+
+  await db.schema
+    .createTable('webhook_deliveries')
+    .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+    .addColumn('received_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('webhook_deliveries_received').on('webhook_deliveries').column('received_at').execute();
+
+  await db.schema
+    .createTable('forge_settings')
+    .addColumn('pipeline_id', 'integer', (c) => c.primaryKey().references('pipelines.id').onDelete('cascade'))
+    .addColumn('forge', 'text', (c) => c.notNull())
+    .addColumn('api_url', 'text', (c) => c.notNull())
+    .addColumn('repository', 'text')
+    .addColumn('token_sealed', 'text')
+    .addColumn('status_per_stage', 'integer', (c) => c.notNull())
+    .addColumn('allow_secrets_for_forks', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
 }

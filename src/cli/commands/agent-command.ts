@@ -1,0 +1,50 @@
+import { destination, pino } from 'pino';
+import { AgentError } from '../../agent/agent-error-codes.js';
+import { parseAgentConfig, type AgentCommandOptions } from '../../agent/agent-config.js';
+import { runAgent } from '../../agent/sluice-agent.js';
+import { ExitCode, type CliIo } from '../cli-io.js';
+
+export type { AgentCommandOptions } from '../../agent/agent-config.js';
+
+/**
+ * `sluice agent`: registers with the server (or resumes the identity stored
+ * in `--work`) and runs the jobs it hands out until SIGTERM, SIGINT or
+ * `signal`. The first signal cancels the running jobs and reports them; a
+ * second one exits at once. Logs JSON lines (pino) to standard error.
+ * Returns the exit code.
+ */
+export async function runAgentCommand(options: AgentCommandOptions, io: CliIo, version: string, signal?: AbortSignal): Promise<number> {
+  let config;
+  try {
+    config = parseAgentConfig(options, io.cwd, version);
+  } catch (error) {
+    if (!(error instanceof AgentError)) throw error;
+    io.stderr(`${error.code}: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    return ExitCode.invalidInput;
+  }
+
+  const logger = pino({ base: { agent: config.name }, level: process.env.SLUICE_LOG_LEVEL ?? 'info' }, destination({ fd: 2, sync: true }));
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) process.exit(ExitCode.canceled);
+    logger.info({ signal: name }, 'stopping: running jobs are canceled and reported');
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  try {
+    await runAgent(config, { logger, signal: stop.signal });
+    return ExitCode.success;
+  } catch (error) {
+    if (!(error instanceof AgentError)) throw error;
+    logger.error({ code: error.code, hint: error.hint }, error.message);
+    io.stderr(`${error.code}: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    return ExitCode.invalidInput;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

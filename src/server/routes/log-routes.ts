@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../api-error.js';
+import type { RouteModule } from '../route-module.js';
+import type { ServerContext } from '../server-context.js';
+import { openEventStream } from '../server-sent-events.js';
+import { optionalPositive, positiveId } from './route-params.js';
+
+type LogParams = { id: string; recordId: string };
+type LogQuery = { from?: string; to?: string; limit?: string; format?: string };
+
+/**
+ * Logs of timeline records: the index of a run's logs, one record's lines as
+ * JSON or plain text (whole or by line range), and live lines as Server-Sent Events.
+ */
+export const logRoutes: RouteModule = {
+  name: 'logs',
+  register(app, context) {
+    app.get<{ Params: { id: string } }>('/api/runs/:id/logs', async (request) => {
+      const runId = await existingRun(context, request.params.id);
+      const logs = [];
+      for (const record of await context.store.timeline.list(runId)) {
+        const size = await context.store.logs.size(runId, record.id);
+        if (size.lineCount > 0) logs.push({ recordId: record.id, type: record.type, name: record.name, ...size });
+      }
+      return { logs };
+    });
+
+    app.get<{ Params: LogParams; Querystring: LogQuery }>('/api/runs/:id/logs/:recordId', async (request, reply) => {
+      const runId = await existingRun(context, request.params.id);
+      const { recordId } = request.params;
+      const range = {
+        from: optionalPositive(request.query.from, 'from'),
+        to: optionalPositive(request.query.to, 'to'),
+        limit: optionalPositive(request.query.limit, 'limit'),
+      };
+      const lines = await context.store.logs.read(runId, recordId, withoutUndefined(range));
+      const size = await context.store.logs.size(runId, recordId);
+      if (request.query.format === 'text') return reply.type('text/plain; charset=utf-8').send(lines.map((line) => `${line.text}\n`).join(''));
+      return { recordId, lineCount: size.lineCount, byteSize: size.byteSize, lines };
+    });
+
+    app.get<{ Params: LogParams; Querystring: LogQuery }>('/api/runs/:id/logs/:recordId/stream', (request, reply) => streamLog(context, request, reply));
+  },
+};
+
+/**
+ * Sends the record's lines from `from` (or after the `Last-Event-ID` a
+ * reconnecting EventSource sends) as `event: line` with the line number as
+ * id, then `event: end` once the record has completed and every line is sent.
+ */
+async function streamLog(context: ServerContext, request: FastifyRequest<{ Params: LogParams; Querystring: LogQuery }>, reply: FastifyReply): Promise<void> {
+  const runId = await existingRun(context, request.params.id);
+  const { recordId } = request.params;
+  const lastEventId = optionalPositive(request.headers['last-event-id'], 'Last-Event-ID');
+  const fromLine = lastEventId === undefined ? (optionalPositive(request.query.from, 'from') ?? 1) : lastEventId + 1;
+
+  const stream = openEventStream(request, reply);
+  const signal = AbortSignal.any([stream.signal, context.shutdownSignal]);
+  try {
+    const lines = context.store.logs.follow(runId, recordId, { fromLine, signal, isDone: () => recordFinished(context, runId, recordId) });
+    for await (const line of lines) stream.send('line', line, line.lineNumber);
+    if (!signal.aborted) stream.send('end', { recordId });
+  } catch (error) {
+    context.logger.error({ runId, recordId, err: error }, 'log stream failed');
+  } finally {
+    stream.close();
+  }
+}
+
+/** True when the record has completed, or when its run has and the record never will. */
+async function recordFinished(context: ServerContext, runId: number, recordId: string): Promise<boolean> {
+  const record = await context.store.timeline.get(runId, recordId);
+  if (record?.state === 'completed') return true;
+  const run = await context.store.runs.get(runId);
+  return run === undefined || run.status === 'completed';
+}
+
+async function existingRun(context: ServerContext, idText: string): Promise<number> {
+  const id = positiveId(idText, 'run id');
+  if ((await context.store.runs.get(id)) === undefined) throw new ApiError('notFound', `run ${id} not found`);
+  return id;
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
