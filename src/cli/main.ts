@@ -8,6 +8,7 @@ import type { RunCommandOptions } from './commands/run-command.js';
 import type { ExpandCommandOptions } from './commands/expand-command.js';
 import type { ServeCommandOptions } from './commands/serve-command.js';
 import type { RepoAddOptions } from './commands/repo-command.js';
+import type { AgentCommandOptions } from './commands/agent-command.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
 
@@ -168,6 +169,24 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .action(async (options: ServeCommandOptions) => {
       const { runServeCommand } = await import('./commands/serve-command.js');
       setExitCode(await runServeCommand(options, io, signal));
+    });
+
+  program
+    .command('agent')
+    .description('Take jobs from a Sluice server and run them on this machine')
+    .requiredOption('--url <url>', 'server URL, such as http://127.0.0.1:8080')
+    .requiredOption('--token <token>', 'agent registration token (or the agent token of an earlier registration)')
+    .option('--name <name>', 'agent name (default: the host name)')
+    .option('--capability <key=value>', 'a capability that pool demands can match (repeatable)', collectPairs)
+    .option('--pool <name>', "pool to take jobs from (default: 'Default')")
+    .option('--work <dir>', 'folder for job workspaces and the agent identity (default: ./_work)')
+    .option('--jobs <count>', 'jobs to run at once (default: 1)')
+    .option('--heartbeat-interval <ms>', 'milliseconds between heartbeats')
+    .option('--poll-wait <seconds>', 'seconds a long-poll for a job waits before asking again')
+    .option('--replace', 'take over the registration of an agent with the same name')
+    .action(async (options: AgentCommandOptions) => {
+      const { runAgentCommand } = await import('./commands/agent-command.js');
+      setExitCode(await runAgentCommand(options, io, sluiceVersion(), signal));
     });
 
   const repo = program.command('repo').description('Manage the repositories a server builds');

@@ -6,6 +6,7 @@ import type { LiveEvents } from './live-events.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { jobPool, outcomeWithoutDetails, readJobPayload, sealJobPayload, type RemoteJobPayload, type RemoteJobSource } from './remote-job-payload.js';
 import type { ServerLogger } from './server-logger.js';
+import { notifyJobQueued } from './routes/agent-protocol-routes.js';
 
 /**
  * How often a waiting executor reads its job from the store, in milliseconds.
@@ -80,6 +81,8 @@ export class RemoteJobExecutor implements JobExecutor {
       payload: sealJobPayload(payload, this.options.secrets),
     });
     this.options.logger.info({ runId: job.runId, jobId: job.id, recordId: job.recordId, pool: job.pool }, 'job queued');
+    // Agents waiting in a long-poll on this process take the job at once.
+    notifyJobQueued({ store: this.options.store });
     return job;
   }
 
