@@ -59,6 +59,23 @@ export function branchNameOf(ref: string): string {
  * folder outside git gives `isRepository: false` and empty values.
  */
 export async function readGitSourceInfo(dir: string, branchOverride?: string): Promise<GitSourceInfo> {
+  // One rev-parse answers three questions; it fails outside a repository and before the first commit.
+  const combined = await runGit(dir, ['rev-parse', '--is-inside-work-tree', 'HEAD', '--symbolic-full-name', 'HEAD']);
+  const lines = combined?.split(/\r?\n/) ?? [];
+  if (lines[0]?.trim() === 'true' && /^[0-9a-f]{40,64}$/.test(lines[1]?.trim() ?? '')) {
+    const commit = lines[1]!.trim();
+    const symbolic = lines[2]?.trim() ?? '';
+    // A detached HEAD prints `HEAD` as its symbolic name, so the branch is the commit itself.
+    const branch = branchOverride ? toFullRef(branchOverride) : symbolic.startsWith('refs/') ? symbolic : commit;
+    const subject = (await runGit(dir, ['log', '-1', '--format=%B', 'HEAD'])) ?? '';
+    const message = (subject.split(/\r?\n/)[0] ?? '').slice(0, SOURCE_VERSION_MESSAGE_MAX_LENGTH);
+    return { branch, branchName: branchNameOf(branch), commit, message, isRepository: true };
+  }
+  return readGitSourceInfoSlowly(dir, branchOverride);
+}
+
+/** Asks one question per git call; used when the combined query fails (no repository, or no commit yet). */
+async function readGitSourceInfoSlowly(dir: string, branchOverride?: string): Promise<GitSourceInfo> {
   const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree']);
   const isRepository = inside?.trim() === 'true';
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -24,14 +24,6 @@ export interface CheckoutSummary {
 async function git(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise<string> {
   const { stdout } = await execFileAsync('git', args, { cwd, timeout: CHECKOUT_GIT_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer });
   return stdout;
-}
-
-async function isGitWorkTree(dir: string): Promise<boolean> {
-  try {
-    return (await git(dir, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -88,8 +80,25 @@ async function copyTree(source: string, target: string, skipNames: Set<string>, 
  * `git describe` and setuptools_scm work in the copy as in an agent's checkout.
  */
 async function cloneHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
+  // Cloned beside the target, so the files can be copied into the target at the same time.
+  const staging = `${target}.history`;
   try {
-    await git(dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', sourceRoot, target]);
+    await rm(staging, { recursive: true, force: true });
+    await git(dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', sourceRoot, staging]);
+    return true;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
+    return false;
+  }
+}
+
+/** Moves the cloned history into the copied files and builds the index at HEAD. */
+async function attachHistory(target: string, warnings: string[]): Promise<boolean> {
+  const staging = `${target}.history`;
+  try {
+    await rename(join(staging, '.git'), join(target, '.git'));
     await git(target, ['reset', '--quiet']);
     return true;
   } catch (error) {
@@ -97,6 +106,8 @@ async function cloneHistory(sourceRoot: string, target: string, warnings: string
     const message = (error as Error).message.split('\n')[0] ?? '';
     warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
     return false;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
@@ -115,23 +126,30 @@ export async function copySources(source: string, target: string, excludePath?: 
   await mkdir(target, { recursive: true });
 
   const skipPaths = excludePath && isInside(resolve(excludePath), sourceDir) ? [resolve(excludePath)] : [];
-  if (!(await isGitWorkTree(sourceDir))) {
+  // `--show-toplevel` fails outside a work tree, so one git call answers both questions.
+  const topLevel = (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  if (topLevel === '') {
     const fileCount = await copyTree(sourceDir, target, new Set(['.git']), skipPaths);
     return { fileCount, fromGit: false, hasHistory: false, warnings };
   }
 
-  const topLevel = (await git(sourceDir, ['rev-parse', '--show-toplevel'])).trim();
   const prefix = relative(topLevel, sourceDir);
-  const hasHistory = prefix === '' ? await cloneHistory(topLevel, target, warnings) : false;
   if (prefix !== '') warnings.push(`the sources are a subfolder of the repository ${topLevel}; the copy has no git history`);
 
-  const listing = await git(sourceDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], MAX_LIST_BYTES);
-  const files = new Set(listing.split('\0').filter((path) => path !== ''));
-  let fileCount = 0;
-  for (const path of files) {
-    const from = join(sourceDir, path);
-    if (skipPaths.some((skip) => isInside(from, skip))) continue;
-    if (await copyEntry(from, join(target, path))) fileCount += 1;
-  }
+  // The history is cloned while the files are copied, then moved into place.
+  const history = prefix === '' ? cloneHistory(topLevel, target, warnings) : Promise.resolve(false);
+  const copied = (async () => {
+    const listing = await git(sourceDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], MAX_LIST_BYTES);
+    const files = new Set(listing.split('\0').filter((path) => path !== ''));
+    let count = 0;
+    for (const path of files) {
+      const from = join(sourceDir, path);
+      if (skipPaths.some((skip) => isInside(from, skip))) continue;
+      if (await copyEntry(from, join(target, path))) count += 1;
+    }
+    return count;
+  })();
+  const [cloned, fileCount] = await Promise.all([history, copied]);
+  const hasHistory = cloned ? await attachHistory(target, warnings) : false;
   return { fileCount, fromGit: true, hasHistory, warnings };
 }
