@@ -30,7 +30,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
   const identity = await connect(config, logger, signal);
   if (identity === undefined) return;
   const client = new AgentClient(config.url, identity.token);
-  const executor = options.executor ?? new LocalJobRunner();
+  const executor = options.executor ?? new LocalJobRunner({ agentName: identity.name });
   logger.info({ agentId: identity.agentId, pool: identity.pool, slots: config.jobs, workDir: config.workDir }, 'agent started; waiting for jobs');
 
   const fatal = new AbortController();

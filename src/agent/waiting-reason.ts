@@ -1,10 +1,13 @@
 import type { Agent } from '../store/agent-repository.js';
 import { demandsSatisfied } from '../store/agent-demands.js';
+import { operatingSystemOfImage, vmImageSatisfied } from '../store/vm-image-match.js';
 
 /** What a queued job needs, as the job queue stores it. */
 export interface WaitingJob {
   pool: string;
   demands: readonly string[];
+  /** The `pool: vmImage` of a hosted-pool job. */
+  vmImage?: string;
 }
 
 /**
@@ -26,7 +29,13 @@ export function describeWaitingReason(job: WaitingJob, agents: readonly Agent[],
     return `waiting: no agent in pool '${job.pool}' is online (${offline} offline, ${inPool.length - offline} disabled)`;
   }
 
-  const suitable = online.filter((agent) => demandsSatisfied(job.demands, agent.capabilities));
+  const imageAgents = online.filter((agent) => vmImageSatisfied(job.vmImage, agent.capabilities));
+  if (imageAgents.length === 0 && job.vmImage !== undefined) {
+    const os = operatingSystemOfImage(job.vmImage);
+    const how = `list it with --capability vmImage=${job.vmImage}${os === undefined ? '' : ` or run an agent on ${os}`}`;
+    return `waiting: no agent in pool '${job.pool}' can run image '${job.vmImage}' (${how})${busyText}`;
+  }
+  const suitable = imageAgents.filter((agent) => demandsSatisfied(job.demands, agent.capabilities));
   if (suitable.length === 0) {
     const unmet = job.demands.filter((demand) => !online.some((agent) => demandsSatisfied([demand], agent.capabilities)));
     // Each demand may be met by some agent while no single agent meets all of them.

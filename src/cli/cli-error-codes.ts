@@ -9,4 +9,10 @@ export const CliErrorCodes = {
   pipelineFileNotFound: 'CLI002',
   /** An option value is malformed, such as `--variable` without `=`. */
   invalidOption: 'CLI003',
+  /** A file the command was asked to write (such as `sluice schema --output`) could not be written. */
+  outputFileNotWritable: 'CLI004',
+  /** `sluice repo add` could not connect to the server URL. */
+  serverUnreachable: 'CLI005',
+  /** `sluice serve` could not listen on the requested address. */
+  listenFailed: 'CLI006',
 } as const;

@@ -9,6 +9,11 @@ export interface CliIo {
   /** Whether to use ANSI colors (a terminal, and NO_COLOR unset). */
   color: boolean;
   cwd: string;
+  /**
+   * Registers a listener called once when stdout's reader goes away (EPIPE, as
+   * in `sluice run | head`). Later stdout writes are dropped. Absent in tests.
+   */
+  onStdoutClosed?: (listener: () => void) => void;
 }
 
 /** Exit codes of every command. */
@@ -19,14 +24,29 @@ export const ExitCode = {
   /** An unexpected error inside Sluice itself (EX_SOFTWARE in sysexits.h). */
   internalError: 70,
   canceled: 130,
+  /** Standard output was closed by its reader: 128 + SIGPIPE (13), what a shell shows for `yes | head`. */
+  stdoutClosed: 141,
 } as const;
 
 /** Creates the CliIo of this process. */
 export function processIo(): CliIo {
   const isTerminal = Boolean(process.stdout.isTTY);
+  let stdoutOpen = true;
+  const closedListeners: (() => void)[] = [];
+  // Node ignores SIGPIPE, so a closed pipe arrives as an 'error' event, which would otherwise crash the process.
+  process.stdout.on('error', () => {
+    if (!stdoutOpen) return;
+    stdoutOpen = false;
+    for (const listener of closedListeners) listener();
+  });
+  // With stderr gone there is nowhere left to report anything, so its errors are dropped.
+  process.stderr.on('error', () => undefined);
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (stdoutOpen) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
+    onStdoutClosed: (listener) => closedListeners.push(listener),
     isTerminal,
     columns: process.stdout.columns,
     color: isTerminal && process.env.NO_COLOR === undefined,

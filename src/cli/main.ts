@@ -11,6 +11,9 @@ import type { RepoAddOptions } from './commands/repo-command.js';
 import type { AgentCommandOptions } from './commands/agent-command.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
+import { killLiveProcessGroups, listLiveProcessGroups } from '../runner/child-process-run.js';
+import { formatCancelMessage, formatKilledGroups } from './run-interruption.js';
+import { formatCliError } from './cli-error-message.js';
 
 /** The package version, read once for `--version` and internal-error reports. */
 export function sluiceVersion(): string {
@@ -20,7 +23,8 @@ export function sluiceVersion(): string {
 
 /**
  * Runs the `sluice` command line and returns the exit code: 0 success, 1 a run
- * failed, 2 invalid input or usage, 130 canceled, 70 a bug in Sluice.
+ * failed, 2 invalid input or usage, 130 canceled, 141 standard output closed by
+ * its reader (steps killed), 70 a bug in Sluice.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const cancel = new AbortController();
@@ -30,13 +34,22 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const onInterrupt = (): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      io.stderr('\nCanceling the run: steps get SIGINT, then are killed after the cancel timeout. Press Ctrl-C again to exit now.\n');
+      io.stderr(formatCancelMessage(listLiveProcessGroups()));
       cancel.abort();
     } else {
+      // Steps that trap SIGINT would outlive the CLI, reparented to PID 1, so they are killed first.
+      io.stderr(`\nCtrl-C again: exiting now. ${formatKilledGroups(killLiveProcessGroups('SIGKILL'))}`);
       process.exit(ExitCode.canceled);
     }
   };
   process.on('SIGINT', onInterrupt);
+  io.onStdoutClosed?.(() => {
+    // Nobody reads the output any more, so the run is canceled at once and its steps killed.
+    cancel.abort();
+    const killed = killLiveProcessGroups('SIGKILL');
+    if (killed.length > 0) io.stderr(`sluice: standard output was closed, so the run was canceled. ${formatKilledGroups(killed)}`);
+    process.exit(ExitCode.stdoutClosed);
+  });
 
   let exitCode: number = ExitCode.success;
   const program = buildProgram(io, cancel.signal, (code) => {
@@ -84,6 +97,9 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--service-connections <file>', 'JSON file of service connections for tasks such as PipAuthenticate@1')
     .option('--source-dir <dir>', 'root of the checkout to run (default: the git work tree holding the pipeline file)')
     .option('--work-dir <dir>', 'folder for run workspaces (default: a folder for this repository under the system temp folder)')
+    .option('--variable-group <name=file>', 'values of variable group NAME from a YAML or JSON file (repeatable)', collectPairs)
+    .option('--reason <reason>', 'Build.Reason of the run: Manual (default), IndividualCI, BatchedCI, PullRequest or Schedule')
+    .option('--pr-target <branch>', 'with --reason PullRequest, the target branch (default: main)')
     .action(async (file: string | undefined, options: RunCommandOptions) => {
       const { runRunCommand } = await import('./commands/run-command.js');
       setExitCode(await runRunCommand(file, options, io, signal));
@@ -119,6 +135,11 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--format <format>', "'text' (default) or 'json'")
     .option('--parameter <name=value>', 'a runtime parameter value (repeatable)', collectPairs)
     .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates (repeatable)', collectPairs)
+    .option('--variable-group <name=file>', 'values of variable group NAME from a YAML or JSON file (repeatable)', collectPairs)
+    .option('--variable <name=value>', 'a queue-time variable name to treat as defined (repeatable)', collectPairs)
+    .option('--secret <name=value>', 'a secret variable name to treat as defined (repeatable)', collectPairs)
+    .option('--reason <reason>', 'Build.Reason that template expressions see (default: Manual)')
+    .option('--branch <name>', 'the branch that Build.SourceBranch shows to template expressions')
     .action(async (files: string[], options: { format?: string; parameter?: string[]; repository?: string[] }) => {
       const { runValidateCommand } = await import('./commands/validate-command.js');
       setExitCode(await runValidateCommand(files, options, io));
@@ -143,6 +164,9 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .option('--stage <name>', 'explain for the jobs of this stage')
     .option('--job <name>', 'explain for this job')
     .option('--variable <name=value>', 'a queue-time variable to take into account (repeatable)', collectPairs)
+    .option('--variable-group <name=file>', 'values of variable group NAME from a YAML or JSON file (repeatable)', collectPairs)
+    .option('--branch <name>', 'the branch that Build.SourceBranch shows (default: the checked-out branch)')
+    .option('--reason <reason>', 'Build.Reason of the explained run (default: Manual)')
     .option('--format <format>', "'text' (default) or 'json'")
     .action(async (variable: string, file: string | undefined, options: { stage?: string; job?: string; variable?: string[]; format?: string }) => {
       const { runExplainCommand } = await import('./commands/explain-command.js');
@@ -215,7 +239,7 @@ function reportError(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? ExitCode.success : ExitCode.invalidInput;
   }
   if (error instanceof OptionError) {
-    io.stderr(`error: ${error.message}\n`);
+    io.stderr(formatCliError(error.code, error.message, error.hint));
     return ExitCode.invalidInput;
   }
   if (error instanceof PipelineError) {

@@ -35,6 +35,10 @@ export interface PrepareOptions extends Pick<LoadPipelineOptions, 'parameters' |
   taskPackages?: readonly TaskPackage[];
   /** Names of service connections defined locally (`--service-connections`). */
   serviceConnections?: readonly string[];
+  /** Names of variable groups given locally (`--variable-group`); VAL001 is reported only for the others. */
+  variableGroups?: readonly string[];
+  /** Variable names given on the command line (`--variable`, `--secret`, group variables); VAL006 skips them. */
+  knownVariables?: readonly string[];
 }
 
 export interface PreparedPipeline {
@@ -60,7 +64,11 @@ export async function preparePipeline(
   if (!loaded.definition) return { diagnostics, sources: loaded.sources };
 
   // Warnings for what Azure accepts but cannot run here, or is likely a mistake.
-  const warnings = validatePipeline(loaded.definition, { knownServiceConnections: [...(loadOptions.serviceConnections ?? [])] });
+  const warnings = validatePipeline(loaded.definition, {
+    knownServiceConnections: [...(loadOptions.serviceConnections ?? [])],
+    knownVariableGroups: [...(loadOptions.variableGroups ?? [])],
+    knownVariables: [...(loadOptions.knownVariables ?? [])],
+  });
   const azureOnlyTaskSites = new Set(warnings.filter((warning) => warning.code === 'VAL003').map((warning) => siteKey(warning)));
   for (const warning of warnings) {
     const blocksRun = purpose === 'run' && RUN_BLOCKING_WARNINGS.has(warning.code);
@@ -78,7 +86,7 @@ export async function preparePipeline(
       severity: purpose === 'run' ? 'error' : 'warning',
       message: `task '${unsupported.task}' cannot run here: ${unsupported.reason}`,
       location: unsupported.location,
-      hint: 'replace the task with a script step, or run this pipeline in Azure Pipelines',
+      hint: 'point --tasks DIR at a folder with the task package (task.json and handler), replace the task with a script step, or run this pipeline in Azure Pipelines',
     };
     // An Azure-only task already has a warning that names its replacement.
     if (!azureOnlyTaskSites.has(siteKey(diagnostic))) diagnostics.push(diagnostic);

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { LocalVariableGroup } from '../orchestrator/run-options.js';
 import type { Diagnostic } from '../language/diagnostic.js';
 import { loadTaskPackages } from '../runner/task-packages/load-task-packages.js';
 import type { TaskPackage } from '../runner/task-packages/task-definition.js';
@@ -11,6 +13,8 @@ export interface RunInputs {
   secrets: Record<string, string>;
   taskPackages: TaskPackage[];
   serviceConnections: Map<string, ServiceConnection>;
+  /** Variable groups from `--variable-group`, by lower-case name. */
+  variableGroups: Record<string, LocalVariableGroup>;
   diagnostics: Diagnostic[];
 }
 
@@ -20,6 +24,8 @@ export interface RunInputOptions {
   secretsFile?: string;
   tasks?: string[];
   serviceConnections?: string;
+  /** `NAME=FILE`: the values of variable group NAME (repeatable). */
+  variableGroup?: string[];
 }
 
 /**
@@ -59,7 +65,82 @@ export async function loadRunInputs(options: RunInputOptions, environment: NodeJ
     diagnostics.push(...loaded.diagnostics);
     serviceConnections = loaded.connections;
   }
-  return { secrets, taskPackages: packages.tasks, serviceConnections, diagnostics };
+  const variableGroups = await loadVariableGroups(options.variableGroup ?? [], diagnostics);
+  return { secrets, taskPackages: packages.tasks, serviceConnections, variableGroups, diagnostics };
+}
+
+/**
+ * Reads `--variable-group NAME=FILE` options. FILE is YAML or JSON (JSON is
+ * YAML): a mapping of variable name to value, where a value is a scalar or
+ * `{ value: ..., isSecret: true }`. The mapping may sit under a top-level
+ * `variables:` key, which is the shape Azure DevOps' variable group REST API
+ * returns (learn.microsoft.com/rest/api/azure/devops/distributedtask/variablegroups).
+ * Problems become diagnostics that name the file and the variable, never a value.
+ */
+export async function loadVariableGroups(entries: readonly string[], diagnostics: Diagnostic[]): Promise<Record<string, LocalVariableGroup>> {
+  const groups: Record<string, LocalVariableGroup> = {};
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    if (equals <= 0 || equals === entry.length - 1) {
+      diagnostics.push(optionError(`invalid --variable-group '${entry}': expected NAME=FILE`, 'pass --variable-group GROUP_NAME=path/to/group.yml'));
+      continue;
+    }
+    const name = entry.slice(0, equals);
+    const file = entry.slice(equals + 1);
+    const group = await readVariableGroupFile(name, file, diagnostics);
+    if (group) groups[name.toLowerCase()] = group;
+  }
+  return groups;
+}
+
+async function readVariableGroupFile(name: string, file: string, diagnostics: Diagnostic[]): Promise<LocalVariableGroup | undefined> {
+  const hint = 'write a mapping of variable name to value; mark a secret as NAME: { value: VALUE, isSecret: true }';
+  let document: unknown;
+  try {
+    document = parseYaml(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    diagnostics.push(optionError(`cannot read the file of variable group '${name}' ('${file}'): ${reason}`, 'check the path and the YAML or JSON syntax of the file'));
+    return undefined;
+  }
+
+  const root = isMapping(document) && isMapping(document.variables) ? document.variables : document;
+  if (!isMapping(root)) {
+    diagnostics.push(optionError(`the file of variable group '${name}' ('${file}') is not a mapping of variable names to values`, hint));
+    return undefined;
+  }
+
+  const group: LocalVariableGroup = { name, variables: {}, secrets: {} };
+  for (const [variable, raw] of Object.entries(root)) {
+    const entry = isMapping(raw) ? raw : { value: raw };
+    const value = entry.value;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      diagnostics.push(optionError(`variable '${variable}' of group '${name}' ('${file}') has no string, number or boolean value`, hint));
+      continue;
+    }
+    const text = String(value);
+    if (entry.isSecret === true) group.secrets[variable] = text;
+    else group.variables[variable] = text;
+  }
+  return group;
+}
+
+/**
+ * The variable names the command line defines: `--variable` and `--secret`
+ * names (before `=`) and every variable of the `--variable-group` files.
+ */
+export function commandLineVariableNames(given: { variable?: string[]; secret?: string[]; groups?: Record<string, LocalVariableGroup> }): string[] {
+  const names = [...(given.variable ?? []), ...(given.secret ?? [])].map((entry) => entry.split('=')[0]!).filter((name) => name !== '');
+  for (const group of Object.values(given.groups ?? {})) names.push(...Object.keys(group.variables), ...Object.keys(group.secrets));
+  return names;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionError(message: string, hint: string): Diagnostic {
+  return { code: CliErrorCodes.invalidOption, severity: 'error', message, hint };
 }
 
 /**

@@ -3,11 +3,13 @@ import { formatRunNumber, runNumberPrefix } from '../plan/run-number.js';
 import type { JobVariable } from '../runner/job-request.js';
 import type { GitSourceInfo } from '../runner/git-source-info.js';
 import type { LocalRunDirectory, LocalRunSlot } from '../store/local-run-directory.js';
+import { compileTimeVariables, type RunTrigger } from './compile-time-variables.js';
 
 /**
  * The predefined run-level variables of a local run (learn.microsoft.com
  * …/pipelines/build/variables): what a manual run of this checkout would have.
- * Job-level ones (Agent.*, directories) come from the runner.
+ * Job-level ones (Agent.*, directories) come from the runner. `trigger` sets
+ * Build.Reason and, for a pull request, the System.PullRequest.* variables.
  */
 export async function createRunVariables(options: {
   source: GitSourceInfo;
@@ -16,18 +18,14 @@ export async function createRunVariables(options: {
   runDirectory: LocalRunDirectory;
   runNumberFormat?: string;
   startTime: Date;
+  trigger?: RunTrigger;
 }): Promise<Record<string, JobVariable>> {
   const { source, slot } = options;
   const repositoryName = basename(options.sourceRoot);
   const values: Record<string, string> = {
     'Build.BuildId': String(slot.buildId),
-    'Build.Reason': 'Manual',
-    'Build.SourceBranch': source.branch,
-    'Build.SourceBranchName': source.branchName,
-    'Build.SourceVersion': source.commit,
-    'Build.SourceVersionMessage': source.message,
+    ...compileTimeVariables(source, options.trigger ?? {}),
     'Build.Repository.Name': repositoryName,
-    'Build.Repository.Provider': 'Git',
     'Build.DefinitionName': repositoryName,
     'Build.QueuedBy': 'sluice',
     'Build.RequestedFor': process.env.USER ?? 'sluice',

@@ -1,6 +1,16 @@
 import type { RecordRef, RecordType, RunEvent } from './run-event.js';
 import type { TaskResult } from './task-result.js';
 
+/** An error or warning on a record, with the location and code of `task.logissue` when given. */
+export interface TimelineIssue {
+  type: 'error' | 'warning';
+  message: string;
+  sourcePath?: string;
+  line?: number;
+  column?: number;
+  code?: string;
+}
+
 /** One stage, job or step of a run as the timeline shows it. */
 export interface TimelineRecord {
   id: string;
@@ -14,7 +24,7 @@ export interface TimelineRecord {
   startTime?: string;
   finishTime?: string;
   /** Issues (errors and warnings) reported on the record, secrets already masked. */
-  issues: { type: 'error' | 'warning'; message: string }[];
+  issues: TimelineIssue[];
   /** Child record ids in the order they first appeared. */
   children: string[];
 }
@@ -49,7 +59,13 @@ export class Timeline {
       }
       case 'issue': {
         const record = this.records.get(event.recordId);
-        record?.issues.push({ type: event.issueType, message: event.message });
+        if (!record) return undefined;
+        const issue: TimelineIssue = { type: event.issueType, message: event.message };
+        if (event.sourcePath !== undefined) issue.sourcePath = event.sourcePath;
+        if (event.line !== undefined) issue.line = event.line;
+        if (event.column !== undefined) issue.column = event.column;
+        if (event.code !== undefined) issue.code = event.code;
+        record.issues.push(issue);
         return record;
       }
       default:

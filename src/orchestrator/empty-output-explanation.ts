@@ -1,6 +1,6 @@
 import { now, type EventSink } from '../events/run-event.js';
 import { toAzureResultName } from '../events/task-result.js';
-import type { JobDefinition, StepDefinition, VariableDefinition } from '../language/pipeline/pipeline-model.js';
+import type { JobDefinition, StageDefinition, StepDefinition, VariableDefinition } from '../language/pipeline/pipeline-model.js';
 import type { Located } from '../language/source-location.js';
 import { findOutputReferences, outputKeyStep, type OutputReference } from '../language/validation/output-references.js';
 import type { PlannedStage } from '../plan/run-plan.js';
@@ -21,6 +21,12 @@ export interface ReferenceScope {
   stageJobs?: { planned: PlannedStage; finished: Map<string, FinishedJob> };
   /** Every stage of the plan, and the stages that finished. */
   stages: { planned: readonly PlannedStage[]; finished: Map<string, FinishedStage> };
+  /**
+   * Every stage of the pipeline file, including those `--stage`, `--job` or
+   * `--no-deps` left out of the plan, so a reference to one is explained as
+   * left out rather than missing.
+   */
+  defined?: readonly StageDefinition[];
 }
 
 /**
@@ -60,20 +66,24 @@ function explainReference(reference: OutputReference, scope: ReferenceScope): st
     if (scope.level === 'stage') return 'stageDependencies is available to jobs only; a stage reads dependencies.<stage>.outputs[\'<job>.<step>.<variable>\']';
     const stageName = reference.first;
     const jobName = reference.second!;
-    if (!includesName(scope.stageDependsOn ?? [], stageName)) return notInDependsOn(`stage '${stageName}'`, 'the stage of this job', scope.stages.planned.some((stage) => same(stage.name, stageName)));
+    if (!includesName(scope.stageDependsOn ?? [], stageName)) return notInDependsOn(`stage '${stageName}'`, 'the stage of this job', scope.stages.planned.some((stage) => same(stage.name, stageName)), leftOutStage(scope, stageName));
     const stage = findByName(scope.stages.planned, stageName);
+    if (stage === undefined && leftOutStage(scope, stageName)) return leftOut(`stage '${stageName}'`);
     const finished = findEntry(scope.stages.finished, stageName);
     return explainJob(stage, finished?.jobs ?? new Map(), jobName, reference.key, `stage '${stageName}'`);
   }
 
   if (scope.level === 'job') {
     const stage = scope.stageJobs!.planned;
+    const jobLeftOut = !stage.jobs.some((job) => same(job.name, reference.first)) && leftOutJob(scope, stage.name, reference.first);
+    if (jobLeftOut) return leftOut(`job '${reference.first}'`);
     if (!includesName(scope.dependsOn, reference.first)) return notInDependsOn(`job '${reference.first}'`, 'this job', stage.jobs.some((job) => same(job.name, reference.first)));
     return explainJob(stage, scope.stageJobs!.finished, reference.first, reference.key, `stage '${stage.name}'`);
   }
 
   // Stage level: dependencies.<stage>.outputs['<job>.<step>.<var>'].
-  if (!includesName(scope.dependsOn, reference.first)) return notInDependsOn(`stage '${reference.first}'`, 'this stage', scope.stages.planned.some((stage) => same(stage.name, reference.first)));
+  if (!includesName(scope.dependsOn, reference.first)) return notInDependsOn(`stage '${reference.first}'`, 'this stage', scope.stages.planned.some((stage) => same(stage.name, reference.first)), leftOutStage(scope, reference.first));
+  if (!scope.stages.planned.some((stage) => same(stage.name, reference.first)) && leftOutStage(scope, reference.first)) return leftOut(`stage '${reference.first}'`);
   const stage = findByName(scope.stages.planned, reference.first);
   const finished = findEntry(scope.stages.finished, reference.first);
   if (finished !== undefined && finished.result === 'skipped') return `stage '${reference.first}' was skipped`;
@@ -100,9 +110,23 @@ function explainJob(stage: PlannedStage | undefined, finished: Map<string, Finis
   return `job '${jobName}' ran (${toAzureResultName(job.result)}) but step '${stepName}' never set '${variableName}' as an output variable ('##vso[task.setvariable variable=${variableName};isOutput=true]')`;
 }
 
-function notInDependsOn(item: string, dependant: string, exists: boolean): string {
+function notInDependsOn(item: string, dependant: string, exists: boolean, wasLeftOut = false): string {
+  if (!exists && wasLeftOut) return leftOut(item);
   if (!exists) return `${item} does not exist`;
   return `${dependant} has no dependsOn on ${item}, and outputs reach direct dependants only`;
+}
+
+function leftOut(item: string): string {
+  return `${item} was left out of this run by --stage, --job or --no-deps, so it set no outputs`;
+}
+
+function leftOutStage(scope: ReferenceScope, stageName: string): boolean {
+  return (scope.defined ?? []).some((stage) => same(stage.name, stageName));
+}
+
+function leftOutJob(scope: ReferenceScope, stageName: string, jobName: string): boolean {
+  const stage = (scope.defined ?? []).find((item) => same(item.name, stageName));
+  return stage !== undefined && stage.jobs.some((job) => same(job.name, jobName));
 }
 
 /** Step names of a job, including those inside deployment lifecycle hooks. */

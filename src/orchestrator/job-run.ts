@@ -29,7 +29,7 @@ import { JobSlots } from './job-slots.js';
 import { resolveJobContainers } from './resolve-job-containers.js';
 import type { JobRunOutcome } from './run-outcome.js';
 import { emitFinished, emitStarted, type RunState } from './run-state.js';
-import { applyQueueScope, describeEvaluationError, resolveScope, runtimeResolver } from './runtime-variables.js';
+import { applyQueueScope, describeEvaluationError, markGroupSecrets, resolveScope, runtimeResolver } from './runtime-variables.js';
 
 /** The stage a job runs in, with what its jobs share. */
 export interface StageScope {
@@ -59,7 +59,7 @@ export async function runJob(
   };
 
   const jobScope = baseVariables(state, scope);
-  const { resolved } = resolveScope(jobScope, job.variables, runtimeResolver(namedValues, state.options, errors, state.startTime));
+  const { resolved } = resolveScope(jobScope, job.variables, runtimeResolver(namedValues, state.options, errors, state.startTime), state.options.variableGroups);
   applyQueueScope(jobScope, state.options);
 
   const ancestorSet = collectAncestors(job.name, (name) => stage.jobs.find((item) => item.name === name)?.dependsOn ?? []);
@@ -80,6 +80,7 @@ export async function runJob(
     stageDependsOn: stage.dependsOn,
     stageJobs: { planned: stage, finished: scope.jobs },
     stages: { planned: state.plan.stages, finished: state.stages },
+    defined: state.plan.definition.stages,
   });
   const report = (ran: { finished: FinishedJob; outcomes: JobRunOutcome[] }) => {
     for (const outcome of ran.outcomes) reportEmptyOutputs(state.options.sink, outcome.recordId, emptyOutputs);
@@ -272,6 +273,7 @@ function buildRequest(
     ...applyVariableDefinitions(variables, jobDefinitions),
     ...applyQueueScope(variables, options),
   ];
+  markGroupSecrets(variables, options.variableGroups);
 
   const request: JobRequest = {
     runId: options.runId,

@@ -1,6 +1,16 @@
 import type { EventSink } from '../events/run-event.js';
 import type { JobExecutor, JobVariable, SourceRepository } from '../runner/job-request.js';
 
+/** The values of one variable group given locally (`--variable-group NAME=FILE`). */
+export interface LocalVariableGroup {
+  /** The group name as given on the command line. */
+  name: string;
+  /** Plain values by variable name. */
+  variables: Record<string, string>;
+  /** Secret values by variable name; the runner masks them. */
+  secrets: Record<string, string>;
+}
+
 /** Options of `runPipeline`. */
 export interface RunOptions {
   runId: string;
@@ -16,6 +26,11 @@ export interface RunOptions {
   queueVariables: Record<string, string>;
   /** Secret values by variable name (`--secret`); queue-time scope, marked secret. */
   secrets?: Record<string, string>;
+  /**
+   * Variable groups by lower-case name. A `- group:` entry applies the group's
+   * values at its position in its `variables:` list, as Azure does.
+   */
+  variableGroups?: Record<string, LocalVariableGroup>;
   source: SourceRepository;
   /** Local paths of `resources.repositories` entries by alias (`--repository alias=PATH`), for `checkout: <alias>`. */
   repositories?: Record<string, string>;

@@ -36,7 +36,7 @@ export async function runPipeline(plan: RunPlan, options: RunOptions): Promise<R
   const variables = new VariableSet();
   for (const [name, variable] of Object.entries(options.runVariables)) variables.set(name, variable);
   applyQueueScope(variables, options);
-  state.pipelineVariables = resolveScope(variables, plan.variables, runtimeResolver({}, options, state.pipelineErrors, state.startTime)).resolved;
+  state.pipelineVariables = resolveScope(variables, plan.variables, runtimeResolver({}, options, state.pipelineErrors, state.startTime), options.variableGroups).resolved;
 
   const outcomes = new Map<string, StageOutcome>();
   await runDependencyGraph(plan.stages, async (stage) => {

@@ -5,7 +5,7 @@ import { formatLocation, type SourceLocation } from '../language/source-location
 import type { RuntimeValueResolver } from '../plan/variable-set.js';
 import type { VariableDefinition } from '../language/pipeline/pipeline-model.js';
 import { applyValues, type VariableSet } from '../plan/variable-set.js';
-import type { RunOptions } from './run-options.js';
+import type { LocalVariableGroup, RunOptions } from './run-options.js';
 
 /**
  * Creates the resolver for `$[ ]` variable values of one scope. A value that is
@@ -62,6 +62,24 @@ export function applyQueueScope(set: VariableSet, options: Pick<RunOptions, 'que
   return blocked;
 }
 
+function groupValues(group: LocalVariableGroup | undefined): Record<string, string> {
+  return group ? { ...group.variables, ...group.secrets } : {};
+}
+
+/**
+ * Marks the variables of a job that still hold a group secret's value as
+ * secret, so the runner masks them. A later scope that redefines the name with
+ * another value makes it a plain variable again.
+ */
+export function markGroupSecrets(set: VariableSet, groups: Record<string, LocalVariableGroup> | undefined): void {
+  for (const group of Object.values(groups ?? {})) {
+    for (const [name, value] of Object.entries(group.secrets)) {
+      const current = set.get(name);
+      if (current !== undefined && current.value === value && !current.readonly) set.set(name, { ...current, isSecret: true });
+    }
+  }
+}
+
 /** Replaces every secret value in a text with `***`, longest first. */
 export function maskSecrets(text: string, secrets: Record<string, string> | undefined): string {
   const values = Object.values(secrets ?? {})
@@ -81,11 +99,20 @@ export function resolveScope(
   set: VariableSet,
   definitions: readonly VariableDefinition[],
   resolve: RuntimeValueResolver,
+  groups: Record<string, LocalVariableGroup> = {},
 ): { resolved: VariableDefinition[]; blocked: string[] } {
   const resolved: VariableDefinition[] = [];
   const blocked: string[] = [];
   for (const definition of definitions) {
-    if (definition.kind !== 'variable') continue;
+    if (definition.kind === 'group') {
+      // A group acts like definitions at its position (learn.microsoft.com …/process/variables, "Variable scopes").
+      // Its values are taken as written: Azure does not evaluate `$[ ]` in group values.
+      for (const [name, value] of Object.entries(groupValues(groups[definition.name.toLowerCase()]))) {
+        resolved.push({ kind: 'variable', name, value, readonly: false, location: definition.location });
+        if (!set.set(name, { value, isSecret: false, readonly: false })) blocked.push(name);
+      }
+      continue;
+    }
     const value = resolve(definition.value, definition.location, set);
     resolved.push({ ...definition, value });
     if (!set.set(definition.name, { value, isSecret: false, readonly: definition.readonly })) blocked.push(definition.name);

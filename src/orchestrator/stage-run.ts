@@ -27,7 +27,7 @@ export async function runStage(state: RunState, stage: PlannedStage): Promise<{ 
   for (const [name, variable] of Object.entries(state.options.runVariables)) variables.set(name, variable);
   applyVariableDefinitions(variables, state.pipelineVariables);
   applyQueueScope(variables, state.options);
-  const { resolved } = resolveScope(variables, stage.variables, runtimeResolver({ dependencies }, state.options, errors, state.startTime));
+  const { resolved } = resolveScope(variables, stage.variables, runtimeResolver({ dependencies }, state.options, errors, state.startTime), state.options.variableGroups);
   applyQueueScope(variables, state.options);
 
   const ancestorSet = collectAncestors(stage.name, (name) => state.plan.stages.find((item) => item.name === name)?.dependsOn ?? []);
@@ -44,6 +44,7 @@ export async function runStage(state: RunState, stage: PlannedStage): Promise<{ 
     level: 'stage',
     dependsOn: stage.dependsOn,
     stages: { planned: state.plan.stages, finished: state.stages },
+    defined: state.plan.definition.stages,
   });
   // Reported once the stage's record exists, because a timeline drops issues of unknown records.
   const report = <T>(value: T): T => {
@@ -56,7 +57,9 @@ export async function runStage(state: RunState, stage: PlannedStage): Promise<{ 
     return report(finishWithoutRunning(state, stage, record, decision.result, decision.reason, childReason));
   }
   if (errors.length > 0) {
-    return report(finishWithoutRunning(state, stage, record, 'failed', errors.join('\n'), `stage '${stage.name}' failed before its jobs started`));
+    // The jobs fail with the cause too, so a report that lists only jobs still says why.
+    const cause = errors.join('\n');
+    return report(finishWithoutRunning(state, stage, record, 'failed', cause, `stage '${stage.name}' failed before its jobs started: ${cause}`, 'failed'));
   }
 
   const startTime = report(emitStarted(state, record));
@@ -85,8 +88,9 @@ function finishWithoutRunning(
   result: TaskResult,
   reason: string,
   childReason: string,
+  childResultOverride?: TaskResult,
 ): { outcome: StageOutcome; finished: FinishedStage } {
-  const childResult: TaskResult = result === 'canceled' ? 'canceled' : 'skipped';
+  const childResult: TaskResult = childResultOverride ?? (result === 'canceled' ? 'canceled' : 'skipped');
   const jobs: JobRunOutcome[] = [];
   const finishedJobs = new Map<string, FinishedJob>();
 

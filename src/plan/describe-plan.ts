@@ -17,26 +17,86 @@ export interface DescribePlanOptions {
 }
 
 /** The outcome a dry run predicts for a stage or job. */
-type Prediction = 'run' | 'skip' | 'unknown';
+export type Prediction = 'run' | 'skip' | 'unknown';
+
+/** A condition as a dry run shows it: its text and, with `dryRun`, the predicted outcome. */
+export interface ConditionOutline {
+  /** The condition as written; `succeeded()` when there is none. */
+  expression: string;
+  /** True when the item has no condition, so Azure's default `succeeded()` applies. */
+  isDefault?: boolean;
+  /** False when a dry run did not evaluate the condition because the stage is skipped. */
+  evaluated?: boolean;
+  /** Set by a dry run only. */
+  prediction?: Prediction;
+  /** Set by a dry run only: `true`, `decided at run time`, or why the item would be skipped or was not evaluated. */
+  outcome?: string;
+}
+
+/** One step of a job in a plan outline. */
+export interface StepOutline {
+  displayName: string;
+  type: StepDefinition['type'];
+  /** First line of a script, cut to 60 characters. */
+  script?: string;
+  enabled: boolean;
+  condition?: string;
+}
+
+/** One instance of a job: a matrix leg or slice, or the job itself. */
+export interface JobInstanceOutline {
+  name: string;
+  displayName: string;
+  positionInPhase: number;
+  totalJobsInPhase: number;
+  /** Why the instance cannot run on this machine. */
+  skipReason?: string;
+  matrixVariables: Record<string, string>;
+}
+
+/** One job of a stage in a plan outline. */
+export interface JobOutline {
+  name: string;
+  displayName: string;
+  dependsOn: string[];
+  condition?: ConditionOutline;
+  /** The `$[ ]` matrix expression when the legs are known only at run time. */
+  runtimeMatrix?: string;
+  instances: JobInstanceOutline[];
+  steps: StepOutline[];
+}
+
+/** One stage of a plan outline. */
+export interface StageOutline {
+  name: string;
+  displayName: string;
+  dependsOn: string[];
+  condition?: ConditionOutline;
+  jobs: JobOutline[];
+}
+
+/** The structured form of `describePlan`, which `sluice run --dry-run --output json` prints. */
+export interface PlanOutline {
+  stages: StageOutline[];
+}
 
 const INDENT = '  ';
 const RUNTIME_DEPENDENCY = /\b(stage)?dependencies\b/i;
 
 /**
- * Describes a plan as text: every stage, job instance (matrix legs and slices
- * expanded) and step with display names. With `dryRun`, each condition that
- * can be decided before the run is evaluated with the known variables and
- * shown with its outcome. A condition whose outcome depends on results of
- * earlier items is shown as "decided at run time".
+ * Builds the outline of a plan: every stage, job instance (matrix legs and
+ * slices expanded) and step with display names. With `dryRun`, each condition
+ * that can be decided before the run is evaluated with the known variables and
+ * given its predicted outcome. A condition whose outcome depends on results of
+ * earlier items is "decided at run time".
  */
-export function describePlan(plan: RunPlan, options: DescribePlanOptions = {}): string {
-  const lines: string[] = [];
+export function outlinePlan(plan: RunPlan, options: DescribePlanOptions = {}): PlanOutline {
+  const stages: StageOutline[] = [];
   const stagePredictions = new Map<string, Prediction>();
   const stageAncestors = ancestorsOf(plan.stages);
 
   for (const stage of plan.stages) {
-    lines.push(`stage ${stage.name}${stage.displayName !== stage.name ? ` "${stage.displayName}"` : ''}`);
-    lines.push(`${INDENT}depends on: ${stage.dependsOn.length > 0 ? stage.dependsOn.join(', ') : '(none)'}`);
+    const outline: StageOutline = { name: stage.name, displayName: stage.displayName, dependsOn: [...stage.dependsOn], jobs: [] };
 
     const stageVariables = baseVariables(plan, options);
     applyVariableDefinitions(stageVariables, stage.variables, keepStaticValues);
@@ -44,81 +104,128 @@ export function describePlan(plan: RunPlan, options: DescribePlanOptions = {}): 
     if (options.dryRun) {
       const conditionVariables = stageVariables.clone();
       applyValues(conditionVariables, options.queueVariables ?? {});
-      const predicted = predict(stage.condition, stageAncestors.get(stage.name)!, stagePredictions, conditionVariables);
-      stagePrediction = predicted.prediction;
-      lines.push(`${INDENT}condition: ${predicted.text}`);
+      outline.condition = predict(stage.condition, stageAncestors.get(stage.name)!, stagePredictions, conditionVariables);
+      stagePrediction = outline.condition.prediction!;
     } else if (stage.condition) {
-      lines.push(`${INDENT}condition: ${stage.condition.value.trim()}`);
+      outline.condition = { expression: stage.condition.value.trim() };
     }
     stagePredictions.set(stage.name, stagePrediction);
 
-    describeJobs(stage, stageVariables, stagePrediction, options, lines);
+    outline.jobs = outlineJobs(stage, stageVariables, stagePrediction, options);
+    stages.push(outline);
+  }
+  return { stages };
+}
+
+/**
+ * Describes a plan as text, one line per stage, job, instance and step, from
+ * `outlinePlan`. With `dryRun`, each condition is shown with its predicted outcome.
+ */
+export function describePlan(plan: RunPlan, options: DescribePlanOptions = {}): string {
+  const lines: string[] = [];
+  for (const stage of outlinePlan(plan, options).stages) {
+    lines.push(`stage ${stage.name}${stage.displayName !== stage.name ? ` "${stage.displayName}"` : ''}`);
+    lines.push(`${INDENT}depends on: ${stage.dependsOn.length > 0 ? stage.dependsOn.join(', ') : '(none)'}`);
+    if (stage.condition) lines.push(`${INDENT}condition: ${conditionText(stage.condition)}`);
+
+    for (const job of stage.jobs) {
+      lines.push(`${INDENT}job ${job.name}${job.displayName !== job.name ? ` "${job.displayName}"` : ''}`);
+      if (job.dependsOn.length > 0) lines.push(`${INDENT}${INDENT}depends on: ${job.dependsOn.join(', ')}`);
+      if (job.condition) lines.push(`${INDENT}${INDENT}condition: ${conditionText(job.condition)}`);
+      if (job.runtimeMatrix) lines.push(`${INDENT}${INDENT}matrix from ${job.runtimeMatrix} (legs are known at run time)`);
+      for (const instance of job.instances) {
+        const skip = instance.skipReason ? ` [skipped: ${instance.skipReason}]` : '';
+        const legVariables = Object.entries(instance.matrixVariables).map(([name, value]) => `${name}=${value}`);
+        lines.push(
+          `${INDENT}${INDENT}instance ${instance.name} "${instance.displayName}"` +
+            ` (${instance.positionInPhase}/${instance.totalJobsInPhase})${skip}`,
+        );
+        if (legVariables.length > 0) lines.push(`${INDENT}${INDENT}${INDENT}variables: ${legVariables.join(', ')}`);
+      }
+      job.steps.forEach((step, index) => {
+        const script = step.script === undefined ? '' : `: ${step.script}`;
+        const disabled = step.enabled ? '' : ' [disabled]';
+        const condition = step.condition ? ` (condition: ${step.condition})` : '';
+        lines.push(`${INDENT}${INDENT}${index + 1}. ${step.displayName}${script}${disabled}${condition}`);
+      });
+    }
   }
   return lines.join('\n');
 }
 
-function describeJobs(
-  stage: PlannedStage,
-  stageVariables: VariableSet,
-  stagePrediction: Prediction,
-  options: DescribePlanOptions,
-  lines: string[],
-): void {
+function conditionText(condition: ConditionOutline): string {
+  if (condition.evaluated === false) return condition.outcome ?? '';
+  if (condition.outcome === undefined) return condition.expression;
+  const label = condition.isDefault ? `default ${condition.expression}` : `'${condition.expression}'`;
+  return `${label}: ${condition.outcome}`;
+}
+
+function outlineJobs(stage: PlannedStage, stageVariables: VariableSet, stagePrediction: Prediction, options: DescribePlanOptions): JobOutline[] {
+  const jobs: JobOutline[] = [];
   const jobPredictions = new Map<string, Prediction>();
   const jobAncestors = ancestorsOf(stage.jobs);
 
   for (const job of stage.jobs) {
-    const indent = INDENT;
-    lines.push(`${indent}job ${job.name}${job.displayName !== job.name ? ` "${job.displayName}"` : ''}`);
-    if (job.dependsOn.length > 0) lines.push(`${indent}${INDENT}depends on: ${job.dependsOn.join(', ')}`);
+    const outline: JobOutline = {
+      name: job.name,
+      displayName: job.displayName,
+      dependsOn: [...job.dependsOn],
+      instances: [],
+      steps: outlineSteps(job.definition.steps),
+    };
 
     let prediction: Prediction = 'run';
     if (options.dryRun && stagePrediction === 'skip') {
       prediction = 'skip';
-      lines.push(`${indent}${INDENT}condition: not evaluated: skipped because stage '${stage.name}' is skipped`);
+      outline.condition = {
+        expression: job.condition?.value.trim() || 'succeeded()',
+        evaluated: false,
+        prediction,
+        outcome: `not evaluated: skipped because stage '${stage.name}' is skipped`,
+      };
     } else if (options.dryRun) {
       const variables = stageVariables.clone();
       applyVariableDefinitions(variables, job.variables, keepStaticValues);
       applyValues(variables, options.queueVariables ?? {});
-      const predicted = predict(job.condition, jobAncestors.get(job.name)!, jobPredictions, variables);
-      prediction = predicted.prediction;
-      lines.push(`${indent}${INDENT}condition: ${predicted.text}`);
+      outline.condition = predict(job.condition, jobAncestors.get(job.name)!, jobPredictions, variables);
+      prediction = outline.condition.prediction!;
     } else if (job.condition) {
-      lines.push(`${indent}${INDENT}condition: ${job.condition.value.trim()}`);
+      outline.condition = { expression: job.condition.value.trim() };
     }
     jobPredictions.set(job.name, prediction);
 
     if (job.runtimeMatrix) {
-      lines.push(`${indent}${INDENT}matrix from ${job.runtimeMatrix.value.trim()} (legs are known at run time)`);
-      describeSteps(job.definition.steps, `${indent}${INDENT}`, lines);
-      continue;
+      outline.runtimeMatrix = job.runtimeMatrix.value.trim();
+    } else {
+      outline.instances = job.instances.map((instance) => ({
+        name: instance.name,
+        displayName: instance.displayName,
+        positionInPhase: instance.positionInPhase,
+        totalJobsInPhase: instance.totalJobsInPhase,
+        ...(instance.skipReason ? { skipReason: instance.skipReason } : {}),
+        matrixVariables: { ...instance.matrixVariables },
+      }));
     }
-    for (const instance of job.instances) {
-      const skip = instance.skipReason ? ` [skipped: ${instance.skipReason}]` : '';
-      const legVariables = Object.entries(instance.matrixVariables).map(([name, value]) => `${name}=${value}`);
-      lines.push(
-        `${indent}${INDENT}instance ${instance.name} "${instance.displayName}"` +
-          ` (${instance.positionInPhase}/${instance.totalJobsInPhase})${skip}`,
-      );
-      if (legVariables.length > 0) lines.push(`${indent}${INDENT}${INDENT}variables: ${legVariables.join(', ')}`);
-    }
-    describeSteps(job.definition.steps, `${indent}${INDENT}`, lines);
+    jobs.push(outline);
   }
+  return jobs;
 }
 
-function describeSteps(steps: readonly StepDefinition[], indent: string, lines: string[]): void {
-  steps.forEach((step, index) => {
-    const disabled = step.enabled ? '' : ' [disabled]';
-    const condition = step.condition ? ` (condition: ${step.condition.value.trim()})` : '';
-    lines.push(`${indent}${index + 1}. ${stepDisplayName(step)}${stepContent(step)}${disabled}${condition}`);
-  });
+function outlineSteps(steps: readonly StepDefinition[]): StepOutline[] {
+  return steps.map((step) => ({
+    displayName: stepDisplayName(step),
+    type: step.type,
+    ...(scriptFirstLine(step) === undefined ? {} : { script: scriptFirstLine(step) }),
+    enabled: step.enabled,
+    ...(step.condition ? { condition: step.condition.value.trim() } : {}),
+  }));
 }
 
 /** The first line of a script step, so a listing tells unnamed scripts apart. */
-function stepContent(step: StepDefinition): string {
-  if (step.type !== 'script' && step.type !== 'bash' && step.type !== 'pwsh' && step.type !== 'powershell') return '';
+function scriptFirstLine(step: StepDefinition): string | undefined {
+  if (step.type !== 'script' && step.type !== 'bash' && step.type !== 'pwsh' && step.type !== 'powershell') return undefined;
   const firstLine = step.script.trim().split('\n')[0] ?? '';
-  return `: ${firstLine.length > 60 ? `${firstLine.slice(0, 57)}...` : firstLine}`;
+  return firstLine.length > 60 ? `${firstLine.slice(0, 57)}...` : firstLine;
 }
 
 /**
@@ -157,11 +264,12 @@ function predict(
   ancestors: readonly string[],
   predictions: Map<string, Prediction>,
   variables: VariableSet,
-): { prediction: Prediction; text: string } {
+): ConditionOutline {
   const condition = located?.value;
-  const label = condition?.trim() ? `'${condition.trim()}'` : 'default succeeded()';
+  const isDefault = !condition?.trim();
+  const expression = condition?.trim() || 'succeeded()';
   if (condition !== undefined && RUNTIME_DEPENDENCY.test(condition)) {
-    return { prediction: 'unknown', text: `${label}: decided at run time` };
+    return { expression, ...(isDefault ? { isDefault } : {}), prediction: 'unknown', outcome: 'decided at run time' };
   }
 
   const scenario = (undecided: AzureResultName) => {
@@ -180,11 +288,11 @@ function predict(
   const ifSucceeded = scenario('Succeeded');
   const ifFailed = scenario('Failed');
   if (ifSucceeded.run !== ifFailed.run) {
-    return { prediction: 'unknown', text: `${label}: decided at run time` };
+    return { expression, ...(isDefault ? { isDefault } : {}), prediction: 'unknown', outcome: 'decided at run time' };
   }
-  if (ifSucceeded.run) return { prediction: 'run', text: `${label}: true` };
-  if (ifSucceeded.result === 'failed') return { prediction: 'unknown', text: `${label}: ${ifSucceeded.reason}` };
-  return { prediction: 'skip', text: `${label}: false, would be skipped because ${ifSucceeded.reason}` };
+  if (ifSucceeded.run) return { expression, ...(isDefault ? { isDefault } : {}), prediction: 'run', outcome: 'true' };
+  if (ifSucceeded.result === 'failed') return { expression, ...(isDefault ? { isDefault } : {}), prediction: 'unknown', outcome: ifSucceeded.reason };
+  return { expression, ...(isDefault ? { isDefault } : {}), prediction: 'skip', outcome: `false, would be skipped because ${ifSucceeded.reason}` };
 }
 
 /** Builds the run's known values and the pipeline-level variables for a dry run. */

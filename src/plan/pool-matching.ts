@@ -16,7 +16,8 @@ export function imageOperatingSystem(vmImage: string): HostOs | undefined {
 
 /**
  * Decides whether a job whose pool has this `vmImage` can run on this machine.
- * Returns the reason it cannot ("needs a windows agent"), or undefined when it
+ * Returns the reason it cannot ("needs a windows agent; to run it on this
+ * machine anyway, pass --platform windows-latest=host"), or undefined when it
  * can. A pool without `vmImage` (a named, self-hosted pool) means this machine.
  * `platformMap` maps image names to the host (`--platform windows-latest=host`).
  */
@@ -34,5 +35,5 @@ export function poolSkipReason(
   // NOTE: an unknown image name (or one still holding an unresolved `$(macro)`)
   // runs on the host, because refusing it would block self-made image names.
   if (needed === undefined || needed === hostOs) return undefined;
-  return `needs a ${needed} agent`;
+  return `needs a ${needed} agent; to run it on this machine anyway, pass --platform ${vmImage.trim()}=host`;
 }

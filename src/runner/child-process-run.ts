@@ -58,6 +58,38 @@ export function killProcessGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A running step process group, as the CLI lists it when it kills it. */
+export interface LiveProcessGroup {
+  /** Process group id, the pid of the group leader. */
+  pid: number;
+  /** The command line that started the leader, for messages. */
+  command: string;
+  /** Milliseconds between SIGINT and SIGKILL when the run is canceled. */
+  cancelGraceMs: number;
+}
+
+/**
+ * Process groups of this Node process whose leader has not exited yet. Entries
+ * are added on spawn and removed on exit, so the CLI can kill what still runs
+ * before it exits (a second Ctrl-C, or its standard output closing).
+ */
+const liveProcessGroups = new Map<number, LiveProcessGroup>();
+
+/** Returns the process groups started by `runChildProcess` whose leader still runs. */
+export function listLiveProcessGroups(): LiveProcessGroup[] {
+  return [...liveProcessGroups.values()];
+}
+
+/**
+ * Sends `signal` (default SIGKILL) to every live process group and returns the
+ * groups signalled. SIGKILL also ends a step that traps SIGINT and its children.
+ */
+export function killLiveProcessGroups(signal: NodeJS.Signals = 'SIGKILL'): LiveProcessGroup[] {
+  const groups = listLiveProcessGroups();
+  for (const group of groups) killProcessGroup(group.pid, signal);
+  return groups;
+}
+
 /** Splits decoded chunks into lines without their line endings. */
 class LineSplitter {
   private pending = '';
@@ -112,6 +144,9 @@ export async function runChildProcess(launch: ProcessLaunch, options: ProcessRun
   let canceled = false;
   const timers: NodeJS.Timeout[] = [];
   const pid = child.pid;
+  if (pid !== undefined) {
+    liveProcessGroups.set(pid, { pid, command: [launch.file, ...launch.args].join(' '), cancelGraceMs: options.cancelGraceMs });
+  }
 
   const onAbort = (): void => {
     if (pid === undefined || canceled) return;
@@ -132,6 +167,7 @@ export async function runChildProcess(launch: ProcessLaunch, options: ProcessRun
 
   try {
     const exit = await waitForExit(child);
+    if (pid !== undefined) liveProcessGroups.delete(pid);
     if (exit.startError) return { timedOut, canceled, startError: exit.startError };
 
     // A canceled or timed-out step leaves nothing behind, even a grandchild that ignored SIGINT.
@@ -141,6 +177,7 @@ export async function runChildProcess(launch: ProcessLaunch, options: ProcessRun
     stderr.end();
     return { exitCode: exit.code ?? undefined, signal: exit.signal ?? undefined, timedOut, canceled, processGroupId: pid };
   } finally {
+    if (pid !== undefined) liveProcessGroups.delete(pid);
     for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }

@@ -10,7 +10,7 @@ import type { JobExecutor, JobOutcome, JobRequest } from './job-request.js';
 import type { JobRunContext, ResolvedRunnerOptions } from './job-run-context.js';
 import type { JobState } from './job-state.js';
 import { JobVariables } from './job-variables.js';
-import { buildPredefinedVariables } from './predefined-variables.js';
+import { buildPredefinedVariables, type AgentFacts } from './predefined-variables.js';
 import { defaultPythonSearchLocations, type PythonSearchLocations } from './python-installations.js';
 import { runStep } from './run-step.js';
 import { checkoutLayout, type CheckoutLayout } from './checkout/checkout-layout.js';
@@ -48,6 +48,8 @@ export interface LocalJobRunnerOptions {
   serviceConnections?: ReadonlyMap<string, ServiceConnection>;
   /** Search locations of NodeTool@0 and UseNode@1. Unset fields use `$NVM_DIR` (or ~/.nvm), the tool cache and the running Node.js. */
   nodeSearch?: Partial<NodeSearchLocations>;
+  /** Agent.Name of every job: the name the agent registered with; default the host name. */
+  agentName?: string;
 }
 
 function implicitCheckoutStep(request: JobRequest): CheckoutStep {
@@ -77,6 +79,7 @@ export class LocalJobRunner implements JobExecutor {
   private readonly resolved: ResolvedRunnerOptions;
   private readonly maxLogLineLength: number;
   private readonly taskServices: TaskServices;
+  private readonly agentFacts: AgentFacts;
 
   constructor(options: LocalJobRunnerOptions = {}) {
     const baseEnvironment = options.baseEnvironment ?? process.env;
@@ -91,6 +94,7 @@ export class LocalJobRunner implements JobExecutor {
       serviceHealthTimeoutMs: options.serviceHealthTimeoutMs ?? SERVICE_HEALTH_TIMEOUT_MS,
     };
     this.maxLogLineLength = options.maxLogLineLength ?? DEFAULT_MAX_LOG_LINE_LENGTH;
+    this.agentFacts = options.agentName === undefined ? {} : { agentName: options.agentName };
     this.taskServices = {
       taskPackages: options.taskPackages ?? [],
       serviceConnections: options.serviceConnections ?? new Map(),
@@ -132,7 +136,7 @@ export class LocalJobRunner implements JobExecutor {
     const variables = new JobVariables(request.variables);
     const layout = sourcesLayoutOf(request, workspace);
     const sourcesDirectory = layout.sourcesDirectory;
-    for (const [name, value] of Object.entries(buildPredefinedVariables(request, workspace, { sourcesDirectory }, this.resolved.baseEnvironment))) {
+    for (const [name, value] of Object.entries(buildPredefinedVariables(request, workspace, { sourcesDirectory }, this.resolved.baseEnvironment, this.agentFacts))) {
       variables.set(name, value, { readonly: true });
     }
     variables.set('Build.Repository.LocalPath', layout.selfPath, { readonly: true });

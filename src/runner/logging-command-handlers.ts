@@ -1,5 +1,5 @@
 import { aggregateResults, type TaskResult } from '../events/task-result.js';
-import { toEnvironmentName } from './environment-name.js';
+import { isReservedVariableName, toEnvironmentName } from './environment-name.js';
 import type { JobState, StepState } from './job-state.js';
 import type { LoggingCommand } from './logging-command-parser.js';
 import { RunnerErrorCode } from './runner-error-codes.js';
@@ -60,6 +60,14 @@ function setVariable(command: LoggingCommand, job: JobState, step: StepState): v
   }
   const variable = job.variables.set(name, value, { isSecret, readonly: isReadOnly || undefined, preserveCase: preserveCase || undefined });
   job.events.variableSet(step.recordId, variable.name, value, variable.isSecret, false);
+  if (isReservedVariableName(name)) {
+    job.events.issue(
+      step.recordId,
+      'warning',
+      `task.setvariable: '${name}' starts with a reserved prefix (endpoint, input, secret, path, securefile), so later steps see it as $(${name}) but not in their environment; rename it to pass it to scripts`,
+      { code: RunnerErrorCode.InvalidLoggingCommand },
+    );
+  }
 }
 
 function setOutputVariable(name: string, value: string, isSecret: boolean, job: JobState, step: StepState): void {

@@ -16,6 +16,12 @@ export function agentArchitecture(cpu: string = arch()): string {
   return names[cpu] ?? cpu.toUpperCase();
 }
 
+/** Facts about the agent that runs the job, which the runner cannot find out itself. */
+export interface AgentFacts {
+  /** The agent's registered name (`sluice agent --name`); default the host name, as `sluice run` has no agent. */
+  agentName?: string;
+}
+
 /** Location of the job's sources, decided by the checkout. */
 export interface SourcesLocation {
   sourcesDirectory: string;
@@ -25,12 +31,15 @@ export interface SourcesLocation {
  * Builds the agent-scoped predefined variables of a local job. Run-level values
  * (Build.SourceBranch, Build.BuildId, System.TeamProject, …) come in the request.
  * Agent.ToolsDirectory honours $AGENT_TOOLSDIRECTORY as hosted agents do.
+ * System.JobAttempt keeps the value the request carries (a server sets it to
+ * the run attempt, 2 and up on a re-run of failed jobs), else 1.
  */
 export function buildPredefinedVariables(
   request: JobRequest,
   workspace: JobWorkspace,
   sources: SourcesLocation,
   environment: NodeJS.ProcessEnv = process.env,
+  agent: AgentFacts = {},
 ): Record<string, string> {
   const machineName = hostname();
   return {
@@ -43,7 +52,7 @@ export function buildPredefinedVariables(
     'Agent.BuildDirectory': workspace.buildDirectory,
     'Agent.HomeDirectory': request.workRoot,
     'Agent.WorkFolder': request.workRoot,
-    'Agent.Name': machineName,
+    'Agent.Name': agent.agentName ?? machineName,
     'Agent.MachineName': machineName,
     'Agent.Id': '1',
     'Agent.IsSelfHosted': '1',
@@ -64,7 +73,14 @@ export function buildPredefinedVariables(
     'System.PhaseName': request.jobName,
     'System.PhaseDisplayName': request.record.displayName,
     'System.StageName': request.stageName,
-    'System.JobAttempt': '1',
+    'System.JobAttempt': requestedAttempt(request) ?? '1',
     'TF_BUILD': 'True',
   };
+}
+
+/** Returns the request's System.JobAttempt when it is a whole number from 1, finding the name ignoring case as variables do. */
+function requestedAttempt(request: JobRequest): string | undefined {
+  const entry = Object.entries(request.variables).find(([name]) => name.toLowerCase() === 'system.jobattempt');
+  const value = entry?.[1].value.trim();
+  return value !== undefined && /^[1-9]\d*$/.test(value) ? value : undefined;
 }

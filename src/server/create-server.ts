@@ -14,6 +14,8 @@ import { authenticate } from './route-auth.js';
 import type { RouteModule } from './route-module.js';
 import { routeModules } from './routes/route-modules.js';
 import { RunCoordinator } from './run-coordinator.js';
+import { leaseMsFromEnvironment, loadOrCreateOwnerId, RunOwnership } from './run-ownership.js';
+import { startTriggerLoopLeader } from './run-ownership-leader.js';
 import type { ServerContext } from './server-context.js';
 import { loadOrCreateServerKey } from './server-key.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -64,6 +66,8 @@ export interface ServerOptions {
   extraRoutes?: readonly RouteModule[];
   /** Resume runs left unfinished by the previous process; default true. */
   resumeRuns?: boolean;
+  /** Duration of run and leader leases between server processes on one database, in milliseconds; default `$SLUICE_LEASE_MS` or 30 s. */
+  leaseMs?: number;
 }
 
 /** A created server: start it with `listen`, stop it with `close`. */
@@ -117,7 +121,10 @@ async function assemble(
   const metrics = new ServerMetrics();
   const mirrors = new RepositoryMirrors(join(dataDir, 'repositories'));
   const runsRoot = join(dataDir, 'runs');
-  const coordinator = new RunCoordinator({ store, live, metrics, logger: serverLogger, mirrors, secrets, runsRoot, pollMs: options.pollMs });
+  const leaseMs = options.leaseMs ?? leaseMsFromEnvironment();
+  const ownerId = await loadOrCreateOwnerId(join(dataDir, 'server-id'));
+  const ownership = new RunOwnership({ store, logger: serverLogger, leaseMs, ownerId });
+  const coordinator = new RunCoordinator({ store, live, metrics, logger: serverLogger, mirrors, secrets, runsRoot, pollMs: options.pollMs, ownership });
   const context: ServerContext = { store, live, metrics, logger: serverLogger, secrets, coordinator, mirrors, dataDir, runsRoot, isShuttingDown: () => shutdown.signal.aborted, shutdownSignal: shutdown.signal };
 
   // The pino instance's own type parameter is dropped so route modules take the plain FastifyInstance.
@@ -145,7 +152,12 @@ async function assemble(
   }
 
   const maintenance = startMaintenance(context, options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS);
-  if (options.resumeRuns ?? true) await coordinator.resumeRuns();
+  if (options.resumeRuns ?? true) {
+    await coordinator.resumeRuns();
+    ownership.start(() => coordinator.resumeRuns());
+  }
+  // Only the process holding the leader lease polls repositories and fires schedules.
+  const triggerLeader = await startTriggerLoopLeader(context, leaseMs, ownerId);
   await context.localAgent?.start();
 
   let closing: Promise<void> | undefined;
@@ -160,6 +172,8 @@ async function assemble(
       closing ??= (async () => {
         shutdown.abort();
         serverLogger.info({}, 'server shutting down');
+        await ownership.stop();
+        await triggerLeader?.stop();
         await context.localAgent?.stop(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         await coordinator.stop();
         maintenance.stop();

@@ -120,7 +120,7 @@ export class LocalAgent {
 
     let outcome: JobOutcome;
     try {
-      const executor = this.options.executor ?? new LocalJobRunner();
+      const executor = this.options.executor ?? new LocalJobRunner({ agentName: LOCAL_AGENT_NAME });
       outcome = await executor.runJob(claimed.payload.request, (event) => batcher.add(event), controller.signal);
     } catch (error) {
       context.logger.error({ runId: claimed.job.runId, jobId: claimed.job.id, err: error }, 'local agent job failed in the runner');

@@ -4,7 +4,7 @@ import type { QueuedJob } from '../store/job-queue.js';
 import type { Store } from '../store/open-store.js';
 import type { LiveEvents } from './live-events.js';
 import type { SecretBox } from '../store/secret-box.js';
-import { jobPool, outcomeWithoutDetails, readJobPayload, sealJobPayload, type RemoteJobPayload, type RemoteJobSource } from './remote-job-payload.js';
+import { jobPool, jobVmImage, outcomeWithoutDetails, readJobPayload, sealJobPayload, type RemoteJobPayload, type RemoteJobSource } from './remote-job-payload.js';
 import type { ServerLogger } from './server-logger.js';
 import { notifyJobQueued } from './routes/agent-protocol-routes.js';
 
@@ -73,11 +73,13 @@ export class RemoteJobExecutor implements JobExecutor {
 
   private async enqueue(request: JobRequest): Promise<QueuedJob> {
     const payload: RemoteJobPayload = { request, runAttempt: this.options.runAttempt, source: this.options.source };
+    const vmImage = jobVmImage(request.pool);
     const job = await this.options.store.jobs.enqueue({
       runId: this.options.runId,
       recordId: request.record.id,
       pool: jobPool(request.pool),
       demands: request.pool?.demands ?? [],
+      ...(vmImage === undefined ? {} : { vmImage }),
       payload: sealJobPayload(payload, this.options.secrets),
     });
     this.options.logger.info({ runId: job.runId, jobId: job.id, recordId: job.recordId, pool: job.pool }, 'job queued');

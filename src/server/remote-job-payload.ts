@@ -47,6 +47,15 @@ export function jobPool(pool: PoolDefinition | undefined): string {
   return DEFAULT_POOL;
 }
 
+/**
+ * Returns the image that a job queued in the hosted pool requests, which the job
+ * queue matches against agent capabilities; undefined for jobs of other pools,
+ * because a named self-hosted pool ignores `vmImage` in Azure too.
+ */
+export function jobVmImage(pool: PoolDefinition | undefined): string | undefined {
+  return jobPool(pool) === HOSTED_POOL && pool?.vmImage !== undefined && pool.vmImage !== '' ? pool.vmImage : undefined;
+}
+
 /** Reads the payload of a queued job; throws when it is not one the server wrote. */
 export function readJobPayload(job: QueuedJob): RemoteJobPayload {
   const payload = job.payload as Partial<RemoteJobPayload> | null;

@@ -44,7 +44,9 @@ export async function attemptBaseline(store: Store, runId: number, attempt: numb
     if (jobAttempt === attempt || isSuccessful(outcome.result)) reusedOutcomes.set(recordId, outcome);
   }
 
-  const frozenRecords = new Set(reusedOutcomes.keys());
+  // A job of this attempt that finished while no process drove the run (its driver died) still
+  // needs its record-finished event, so only jobs of earlier attempts and completed records are frozen.
+  const frozenRecords = new Set([...reusedOutcomes.keys()].filter((recordId) => latest.get(recordId)!.attempt < attempt));
   for (const record of await store.timeline.list(runId, { attempt })) {
     if (record.state === 'completed' && record.type !== 'step') frozenRecords.add(record.id);
   }

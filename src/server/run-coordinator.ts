@@ -21,6 +21,7 @@ import { formatServerRunNumber, serverCompileTimeVariables, serverRunVariables }
 import type { ServerLogger } from './server-logger.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { redactUrl } from './git-command.js';
+import type { RunClaims } from './run-ownership.js';
 
 /** Jobs of one run that may run at once when the caller gives no limit. */
 export const DEFAULT_MAX_PARALLEL_JOBS = 16;
@@ -59,6 +60,8 @@ export interface RunCoordinatorOptions {
   maxParallelJobs?: number;
   /** Poll interval of job and run status reads, in milliseconds; tests shorten it. */
   pollMs?: number;
+  /** Run leases shared by server processes on one database; without it every run is driven here. */
+  ownership?: RunClaims;
 }
 
 /** Thrown inside a run's executor when the server stops; the run stays in progress and is resumed at the next start. */
@@ -115,7 +118,8 @@ export class RunCoordinator {
       requestedBy: request.requestedBy,
     });
     this.options.logger.info({ runId: run.id, pipelineId: pipeline.id, commit: revision.commit, reason: trigger.reason }, 'run queued');
-    this.startDriving(run.id, 1);
+    // Another process's takeover scan may have claimed the new run first; it then drives it.
+    if (await this.claim(run.id)) this.startDriving(run.id, 1);
     return run;
   }
 
@@ -152,7 +156,11 @@ export class RunCoordinator {
     }
 
     const attempt = (await currentRunAttempt(this.options.store, runId)) + 1;
-    if (!(await this.options.store.runs.reopen(runId))) throw new ApiError('invalidRunState', `run ${runId} is no longer completed`);
+    if (!(await this.claim(runId))) throw new ApiError('invalidRunState', `run ${runId} is being re-run by another server process`, 'wait until that attempt completes');
+    if (!(await this.options.store.runs.reopen(runId))) {
+      await this.release(runId);
+      throw new ApiError('invalidRunState', `run ${runId} is no longer completed`);
+    }
     this.options.logger.info({ runId, attempt, requestedBy }, 'failed jobs of run queued again');
     this.startDriving(runId, attempt);
     return (await this.options.store.runs.get(runId))!;
@@ -166,7 +174,8 @@ export class RunCoordinator {
       for (;;) {
         const page = await this.options.store.runs.list({ status, beforeId, limit: 100 });
         for (const run of page) {
-          if (this.driven.has(run.id)) continue;
+          if (this.driven.has(run.id) || this.stopping) continue;
+          if (!(await this.claim(run.id))) continue;
           const attempt = await currentRunAttempt(this.options.store, run.id);
           this.options.logger.info({ runId: run.id, attempt, status }, 'run resumed after restart');
           this.startDriving(run.id, attempt);
@@ -212,8 +221,22 @@ export class RunCoordinator {
     const controller = new AbortController();
     const done = this.drive(runId, attempt, controller)
       .catch((error: unknown) => this.failRun(runId, error))
-      .finally(() => this.driven.delete(runId));
+      .finally(async () => {
+        this.driven.delete(runId);
+        await this.release(runId);
+      });
     this.driven.set(runId, { controller, done });
+  }
+
+  private async claim(runId: number): Promise<boolean> {
+    return (await this.options.ownership?.claim(runId)) ?? true;
+  }
+
+  /** Gives up the run's lease; a failure only delays another process's takeover until the lease expires. */
+  private async release(runId: number): Promise<void> {
+    await this.options.ownership?.release(runId).catch((error: unknown) => {
+      this.options.logger.error({ runId, err: error }, 'releasing the run lease failed');
+    });
   }
 
   private async drive(runId: number, attempt: number, controller: AbortController): Promise<void> {

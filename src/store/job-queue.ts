@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TaskResult } from '../events/task-result.js';
 import { demandsSatisfied } from './agent-demands.js';
+import { vmImageSatisfied } from './vm-image-match.js';
 import { isForeignKeyViolation, notFoundError } from './database-errors.js';
 import { StoreError } from './store-error.js';
 import { StoreErrorCode } from './store-error-codes.js';
@@ -29,6 +30,8 @@ export interface QueuedJob {
   recordId: string;
   pool: string;
   demands: string[];
+  /** The `pool: vmImage` of a hosted-pool job; only agents that can stand in for the image claim it. */
+  vmImage?: string;
   payload: unknown;
   status: JobStatus;
   /** Agent id that holds the lease. */
@@ -49,6 +52,8 @@ export interface NewJob {
   recordId: string;
   pool: string;
   demands?: string[];
+  /** The image of a `pool: vmImage` job; see vmImageSatisfied for the agents that match it. */
+  vmImage?: string;
   payload: unknown;
 }
 
@@ -105,6 +110,7 @@ export class JobQueue {
         record_id: job.recordId,
         pool: job.pool,
         demands_json: JSON.stringify(job.demands ?? []),
+        vm_image: job.vmImage ?? null,
         payload_json: JSON.stringify(job.payload ?? null),
         status: 'queued',
         lease_owner: null,
@@ -122,8 +128,8 @@ export class JobQueue {
   }
 
   /**
-   * Leases the oldest queued job in the agent's pools whose demands its
-   * capabilities meet, for `leaseSeconds`. Returns undefined when no job fits.
+   * Leases the oldest queued job in the agent's pools whose demands (and
+   * vmImage, if any) its capabilities meet, for `leaseSeconds`. Returns undefined when no job fits.
    */
   async claimNextJob(request: ClaimRequest): Promise<QueuedJob | undefined> {
     checkLease(request.leaseSeconds);
@@ -136,6 +142,7 @@ export class JobQueue {
         for (const candidate of candidates) {
           const demands = parseJsonColumn<string[]>(candidate.demands_json, 'job_queue.demands_json');
           if (!demandsSatisfied(demands, request.capabilities)) continue;
+          if (!vmImageSatisfied(candidate.vm_image, request.capabilities)) continue;
           const claimed = await this.lease(trx, candidate.id, request);
           if (claimed !== undefined) return claimed;
         }
@@ -286,7 +293,7 @@ export class JobQueue {
   private candidates(trx: Kysely<StoreSchema>, pools: readonly string[], afterId: number) {
     return trx
       .selectFrom('job_queue')
-      .select(['id', 'demands_json'])
+      .select(['id', 'demands_json', 'vm_image'])
       .where('status', '=', 'queued')
       .where('pool', 'in', [...pools])
       .where('id', '>', afterId)
@@ -352,6 +359,7 @@ function toJob(row: Selectable<JobQueueTable>): QueuedJob {
     attempts: row.attempts,
     queuedAt: row.queued_at,
   };
+  if (row.vm_image !== null) job.vmImage = row.vm_image;
   if (row.lease_owner !== null) job.leaseOwner = row.lease_owner;
   if (row.lease_expires_at !== null) job.leaseExpiresAt = row.lease_expires_at;
   if (row.claimed_at !== null) job.claimedAt = row.claimed_at;

@@ -17,6 +17,8 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   { version: 1, name: 'create server tables', up: createServerTables },
   { version: 2, name: 'add job outcome', up: addJobOutcome },
   { version: 3, name: 'add trigger tables', up: addTriggerTables },
+  { version: 4, name: 'add server leases', up: addServerLeases },
+  { version: 5, name: 'add job vm image', up: addJobVmImage },
 ];
 
 /** The newest schema version this build can migrate to. */
@@ -259,4 +261,37 @@ async function addTriggerTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('allow_secrets_for_forks', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+}
+
+/**
+ * Leases that let several server processes share one database: `run_leases`
+ * names the process that drives each unfinished run, `server_leases` the one
+ * process that runs a singleton loop (the poller and the schedule loop).
+ * Times are ISO 8601 UTC text, compared as text like `job_queue.lease_expires_at`.
+ */
+async function addServerLeases(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('run_leases')
+    .addColumn('run_id', 'integer', (c) => c.primaryKey().references('runs.id').onDelete('cascade'))
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('acquired_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('server_leases')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('acquired_at', 'text', (c) => c.notNull())
+    .execute();
+}
+
+/**
+ * Adds `job_queue.vm_image`: the `pool: vmImage` of a job queued in the hosted
+ * pool, which a claim matches against the agent's capabilities (see
+ * vm-image-match.ts). Null for every other job.
+ */
+async function addJobVmImage(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('job_queue').addColumn('vm_image', 'text').execute();
 }

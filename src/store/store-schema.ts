@@ -159,6 +159,8 @@ export interface JobQueueTable {
   record_id: string;
   pool: string;
   demands_json: string;
+  /** `pool: vmImage` of a hosted-pool job; null for other jobs. */
+  vm_image: string | null;
   payload_json: string;
   status: string;
   lease_owner: number | null;

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IssueEvent, RecordRef, RecordType, RunEvent } from '../events/run-event.js';
 import type { TaskResult } from '../events/task-result.js';
 import type { TimelineRecord } from '../events/timeline.js';
@@ -172,13 +172,17 @@ export class TimelineRepository {
         return;
       }
 
+      // The start time and agent name are kept in SQL, not from `existing`: on PostgreSQL a concurrent
+      // event (the server's record-started beside the claim's) may commit between the read and this update.
+      const { agent_name: agentName, start_time: startTime, ...other } = changes;
+      const firstStart = startTime ?? changes.finish_time ?? null;
       await trx
         .updateTable('timeline_records')
         .set({
-          ...changes,
+          ...other,
           display_name: record.displayName,
-          start_time: existing.start_time ?? changes.start_time ?? changes.finish_time ?? null,
-          agent_name: changes.agent_name ?? existing.agent_name,
+          start_time: sql<string | null>`coalesce(start_time, ${firstStart})`,
+          ...(agentName === undefined || agentName === null ? {} : { agent_name: agentName }),
         })
         .where('run_id', '=', runId)
         .where('record_id', '=', record.id)

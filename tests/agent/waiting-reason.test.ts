@@ -35,4 +35,13 @@ describe('describeWaitingReason', () => {
     const agents = [agent(1, 'Default', { python: '3.12' }), agent(2, 'Default', { docker: '1' })];
     expect(describeWaitingReason({ pool: 'Default', demands: ['python -equals 3.12', 'docker'] }, agents, new Set())).toBe("waiting: no agent in pool 'Default' meets all of python=3.12, docker");
   });
+
+  it('names an image no agent of the hosted pool can run', () => {
+    const agents = [agent(1, 'Azure Pipelines', { 'Agent.OS': 'Linux' }), agent(2, 'Azure Pipelines', { 'Agent.OS': 'Linux', vmImage: 'ubuntu-22.04' })];
+    const job = { pool: 'Azure Pipelines', demands: [], vmImage: 'windows-latest' };
+    expect(describeWaitingReason(job, agents, new Set())).toBe(
+      "waiting: no agent in pool 'Azure Pipelines' can run image 'windows-latest' (list it with --capability vmImage=windows-latest or run an agent on Windows_NT)",
+    );
+    expect(describeWaitingReason({ ...job, vmImage: 'ubuntu-latest' }, agents, new Set())).toBeUndefined();
+  });
 });

@@ -41,7 +41,8 @@ describe('a task package whose task.json has a missing handler', () => {
     const run = await runBadPipeline({ 'azure-pipelines.yml': yaml }, ['--tasks', unbuilt, '--tasks', empty]);
 
     expect(run.code).toBe(2);
-    expect(run.events).toEqual([]);
+    // Nothing ran: the only line on stdout is the JSON error record.
+    expect(run.events.map((event) => event.type)).toEqual(['error']);
     // Both problems are reported, each at its file, with a hint.
     expect(run.stderr).toContain(`${join(unbuilt, 'task.json')}:1:1: error TPK006: the Node20_1 handler`);
     expect(run.stderr).toContain(`names '${join(unbuilt, 'dist', 'index.js')}', which does not exist`);

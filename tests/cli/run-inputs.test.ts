@@ -112,3 +112,48 @@ describe('sluice run repositories', () => {
     expect(result.stderr).toMatch(/--repository tools=/);
   });
 });
+
+describe('sluice run trigger and variable groups', () => {
+  it('applies --reason PullRequest with the pull request variables', async () => {
+    const repo = repository({
+      'azure-pipelines.yml': [
+        'steps:',
+        '- bash: echo "reason=$(Build.Reason) pr=$(System.PullRequest.PullRequestNumber) branch=$(Build.SourceBranch)"',
+        "  condition: eq(variables['Build.Reason'], 'PullRequest')",
+        '',
+      ].join('\n'),
+    });
+    const result = await runSluice(['run', '--output', 'json', '--work-dir', `${repo.path}-work`, '--reason', 'PullRequest', '--branch', 'refs/pull/5/merge'], { cwd: repo.path });
+
+    expect(result.code).toBe(0);
+    const lines = parseJsonLines(result.stdout)
+      .filter((event) => event.type === 'log')
+      .map((event) => event.line);
+    expect(lines).toContain('reason=PullRequest pr=5 branch=refs/pull/5/merge');
+  });
+
+  it('takes a variable group from a file and masks its secret', async () => {
+    const repo = repository({
+      'azure-pipelines.yml': 'variables:\n- group: deploy-settings\nsteps:\n- bash: echo "user=$(deployUser) pass=$PASS"\n  env:\n    PASS: $(dbPassword)\n',
+    });
+    const groupFile = `${repo.path}-group.yml`;
+    writeFileSync(groupFile, 'deployUser: ci-bot\ndbPassword:\n  value: group-secret-value\n  isSecret: true\n');
+    const result = await runSluice(['run', '--output', 'json', '--work-dir', `${repo.path}-work`, '--variable-group', `deploy-settings=${groupFile}`], { cwd: repo.path });
+
+    expect(result.code).toBe(0);
+    const lines = parseJsonLines(result.stdout)
+      .filter((event) => event.type === 'log')
+      .map((event) => event.line);
+    expect(lines).toContain('user=ci-bot pass=***');
+    expect(result.stdout).not.toContain('group-secret-value');
+  });
+
+  it('refuses a group with no local values, naming the option', async () => {
+    const repo = repository({ 'azure-pipelines.yml': 'variables:\n- group: deploy-settings\nsteps:\n- script: echo hi\n' });
+    const result = await runSluice(['run'], { cwd: repo.path });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/error VAL001/);
+    expect(result.stderr).toMatch(/--variable-group deploy-settings=/);
+  });
+});

@@ -213,8 +213,8 @@ describe('pool matching', () => {
     const jobs = planOf(definition).stages[0]!.jobs;
 
     expect(jobs.map((item) => item.instances[0]!.skipReason)).toEqual([
-      'needs a windows agent',
-      'needs a macos agent',
+      'needs a windows agent; to run it on this machine anyway, pass --platform windows-latest=host',
+      'needs a macos agent; to run it on this machine anyway, pass --platform macOS-14=host',
       undefined,
       undefined,
     ]);
@@ -223,7 +223,7 @@ describe('pool matching', () => {
   it('inherits the pipeline pool and honours the platform map', () => {
     const definition = jobsPipeline([job('Win')], { pool: image('windows-2022') });
 
-    expect(planOf(definition).stages[0]!.jobs[0]!.instances[0]!.skipReason).toBe('needs a windows agent');
+    expect(planOf(definition).stages[0]!.jobs[0]!.instances[0]!.skipReason).toBe('needs a windows agent; to run it on this machine anyway, pass --platform windows-2022=host');
     const mapped = planOf(definition, { hostOs: 'linux', platformMap: { 'Windows-2022': 'host' } });
     expect(mapped.stages[0]!.jobs[0]!.instances[0]!.skipReason).toBeUndefined();
     const onWindows = planOf(definition, { hostOs: 'windows' });
@@ -242,7 +242,7 @@ describe('pool matching', () => {
     ]);
     const instances = planOf(definition).stages[0]!.jobs[0]!.instances;
 
-    expect(instances.map((item) => item.skipReason)).toEqual([undefined, 'needs a windows agent']);
+    expect(instances.map((item) => item.skipReason)).toEqual([undefined, 'needs a windows agent; to run it on this machine anyway, pass --platform windows-latest=host']);
   });
 });
 

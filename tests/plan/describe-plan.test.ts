@@ -40,7 +40,7 @@ describe('describePlan', () => {
     expect(text).toContain('job Compile "Compile the wheel"');
     expect(text).toContain('1. Build wheel');
     expect(text).toContain('2. CmdLine');
-    expect(text).toContain('instance Tests_py311 "Tests py311" (2/2) [skipped: needs a windows agent]');
+    expect(text).toContain('instance Tests_py311 "Tests py311" (2/2) [skipped: needs a windows agent; to run it on this machine anyway, pass --platform windows-latest=host]');
     expect(text).toContain('variables: python=3.11');
     expect(text).toContain(`condition: and(succeeded(), ${mainOnly})`);
     expect(text).not.toContain('decided at run time');

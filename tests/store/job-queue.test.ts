@@ -45,6 +45,29 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     expect((await store.jobs.list({ status: 'queued' })).map((job) => job.recordId)).toEqual(['Build.Win', 'Build.Docker']);
   });
 
+  it('gives a vmImage job only to agents that can run the image', async () => {
+    const store = await (await databases.create(dialect)).open();
+    const runId = await seedRun(store);
+    const hosted = 'Azure Pipelines';
+    const mac = await store.agents.register({ name: 'mac', pool: hosted, capabilities: { 'Agent.OS': 'Darwin' } });
+    const lister = await store.agents.register({ name: 'lister', pool: hosted, capabilities: { 'Agent.OS': 'Linux', vmImage: 'ubuntu-22.04' } });
+    const linuxAgent = await store.agents.register({ name: 'linux', pool: hosted, capabilities: { 'Agent.OS': 'Linux' } });
+    const windowsJob = await store.jobs.enqueue({ runId, recordId: 'Build.Windows', pool: hosted, vmImage: 'windows-latest', payload: {} });
+    const ubuntuJob = await store.jobs.enqueue({ runId, recordId: 'Build.Ubuntu', pool: hosted, vmImage: 'ubuntu-latest', payload: {} });
+    const pinnedJob = await store.jobs.enqueue({ runId, recordId: 'Build.Pinned', pool: hosted, vmImage: 'Ubuntu-22.04', payload: {} });
+    expect(windowsJob.vmImage).toBe('windows-latest');
+
+    const claim = (agent: { id: number; capabilities: Record<string, string> }) =>
+      store.jobs.claimNextJob({ agentId: agent.id, pools: [hosted], capabilities: agent.capabilities, leaseSeconds: 60 });
+    // Darwin runs macOS images only; the agent that lists images runs only those, whatever its OS.
+    expect(await claim(mac)).toBeUndefined();
+    expect((await claim(lister))?.id).toBe(pinnedJob.id);
+    expect(await claim(lister)).toBeUndefined();
+    expect((await claim(linuxAgent))?.id).toBe(ubuntuJob.id);
+    expect(await claim(linuxAgent)).toBeUndefined();
+    expect(await store.jobs.get(windowsJob.id)).toMatchObject({ status: 'queued', vmImage: 'windows-latest' });
+  });
+
   it('rejects a job of an unknown run', async () => {
     const store = await (await databases.create(dialect)).open();
     const error = await store.jobs.enqueue({ runId: 4242, recordId: 'Build.A', pool: 'default', payload: {} }).catch((caught: unknown) => caught);

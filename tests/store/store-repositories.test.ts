@@ -211,6 +211,30 @@ describe.each(DIALECTS)('store repositories on %s', (dialect) => {
     expect((await store.timeline.list(run.id, { attempt: 1 })).map((record) => `${record.id}#${record.state}`)).toEqual(['Build#pending', 'Build.Test#completed']);
   });
 
+  it('timeline keeps the agent name when events without one race with the claim', async () => {
+    const { database, store, pipeline } = await openWithPipeline();
+    const other = await database.open();
+    const run = await store.runs.create(newRun(pipeline.id));
+    const jobs: RecordRef[] = Array.from({ length: 30 }, (_, index) => ({ ...job, id: `Build.Leg${index}`, name: `Leg${index}` }));
+    await store.timeline.addPending(run.id, [stage, ...jobs]);
+
+    // The server records a job's start (no agent) while the claim records it with the agent, from another connection.
+    await Promise.all(
+      jobs.flatMap((record, index) => [
+        store.timeline.applyEvent(run.id, { type: 'record-started', record, time: `2026-03-01T12:00:${String(index).padStart(2, '0')}.000Z` }),
+        other.timeline.applyEvent(run.id, { type: 'record-started', record, time: '2026-03-01T12:01:00.000Z' }, { agentName: 'agent-b' }),
+      ]),
+    );
+    await Promise.all(jobs.map((record) => store.timeline.applyEvent(run.id, { type: 'record-finished', record, result: 'succeeded', time: '2026-03-01T12:02:00.000Z' })));
+
+    const records = (await store.timeline.list(run.id)).filter((record) => record.type === 'job');
+    expect(records).toHaveLength(jobs.length);
+    for (const record of records) {
+      expect(record).toMatchObject({ state: 'completed', agentName: 'agent-b' });
+      expect(record.startTime).toMatch(/^2026-03-01T12:0[01]:/);
+    }
+  });
+
   it('events are routed to timeline, variables and logs', async () => {
     const { store, pipeline } = await openWithPipeline();
     const run = await store.runs.create(newRun(pipeline.id));

@@ -3,6 +3,7 @@ import { AgentError } from '../../agent/agent-error-codes.js';
 import { parseAgentConfig, type AgentCommandOptions } from '../../agent/agent-config.js';
 import { runAgent } from '../../agent/sluice-agent.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { formatCliError } from '../cli-error-message.js';
 
 export type { AgentCommandOptions } from '../../agent/agent-config.js';
 
@@ -19,7 +20,7 @@ export async function runAgentCommand(options: AgentCommandOptions, io: CliIo, v
     config = parseAgentConfig(options, io.cwd, version);
   } catch (error) {
     if (!(error instanceof AgentError)) throw error;
-    io.stderr(`${error.code}: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    io.stderr(formatCliError(error.code, error.message, error.hint));
     return ExitCode.invalidInput;
   }
 
@@ -41,7 +42,7 @@ export async function runAgentCommand(options: AgentCommandOptions, io: CliIo, v
   } catch (error) {
     if (!(error instanceof AgentError)) throw error;
     logger.error({ code: error.code, hint: error.hint }, error.message);
-    io.stderr(`${error.code}: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    io.stderr(formatCliError(error.code, error.message, error.hint));
     return ExitCode.invalidInput;
   } finally {
     process.off('SIGTERM', onSignal);

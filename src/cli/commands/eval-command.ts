@@ -12,6 +12,7 @@ import { toJsonValue } from '../../language/expressions/json-value.js';
 import { findKey } from '../../language/expressions/named-values.js';
 import { castToString, isExpressionObject } from '../../language/expressions/type-conversion.js';
 import { expandMacros } from '../../language/variables/macro-expansion.js';
+import { formatCliError } from '../cli-error-message.js';
 
 /** The syntax `sluice eval` reads its text as: `${{ }}`, `$[ ]`, a `condition:` or a `$( )` macro text. */
 export type EvalMode = 'template' | 'runtime' | 'condition' | 'macro';
@@ -32,7 +33,7 @@ type EvalIo = { stdout: (text: string) => void; stderr: (text: string) => void }
  * context's variables. The optional context file is JSON with `variables`,
  * `parameters`, `dependencies`, `stageDependencies`, `pipeline`, `resources`,
  * `jobStatus`, `canceled` and `now`. Returns 0, or 2 after printing
- * `CODE: message` and the expression with a caret under the error.
+ * `error CODE: message` and the expression with a caret under the error.
  */
 export async function runEvalCommand(
   expression: string,
@@ -41,7 +42,7 @@ export async function runEvalCommand(
 ): Promise<number> {
   const mode = options.as ?? 'runtime';
   if (!EVAL_MODES.includes(mode)) {
-    io.stderr(`${ExpressionErrorCode.InvalidEvalMode}: invalid --as value '${String(mode)}'; expected one of ${EVAL_MODES.join(', ')}.\n`);
+    io.stderr(formatCliError(ExpressionErrorCode.InvalidEvalMode, `invalid --as value '${String(mode)}': expected one of ${EVAL_MODES.join(', ')}`, 'use --as runtime for $[ ] expressions, --as template for ${{ }}'));
     return EXIT_INVALID_INPUT;
   }
 
@@ -51,7 +52,7 @@ export async function runEvalCommand(
   const built = createContextFromJson(data, mode === 'macro' ? 'runtime' : mode);
   if (!built.ok) {
     const source = options.context ?? 'the context';
-    for (const problem of built.problems) io.stderr(`${ExpressionErrorCode.InvalidContextFile}: ${source}: ${problem}\n`);
+    for (const problem of built.problems) io.stderr(formatCliError(ExpressionErrorCode.InvalidContextFile, `${source}: ${problem}`));
     return EXIT_INVALID_INPUT;
   }
   const context = built.context;
@@ -90,16 +91,14 @@ async function readContextFile(path: string, io: EvalIo): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-    io.stderr(`${ExpressionErrorCode.InvalidContextFile}: cannot read the context file '${path}': ${reason}.\n`);
+    io.stderr(formatCliError(ExpressionErrorCode.InvalidContextFile, `cannot read the context file '${path}': ${reason}`));
     return undefined;
   }
 
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    io.stderr(
-      `${ExpressionErrorCode.InvalidContextFile}: the context file '${path}' is not valid JSON: ${(error as Error).message}.\n`,
-    );
+    io.stderr(formatCliError(ExpressionErrorCode.InvalidContextFile, `the context file '${path}' is not valid JSON: ${(error as Error).message}`));
     return undefined;
   }
 }
@@ -112,7 +111,7 @@ function unwrapExpression(text: string, mode: EvalMode): string {
   return text;
 }
 
-/** Formats a diagnostic as `CODE: message`, the hint, and the expression line with a caret under the error. */
+/** Formats a diagnostic as `error CODE: message`, the hint, and the expression line with a caret under the error. */
 function renderDiagnostic(diagnostic: ExpressionDiagnostic, text: string): string {
   const lineStart = text.lastIndexOf('\n', diagnostic.offset - 1) + 1;
   const lineEndIndex = text.indexOf('\n', diagnostic.offset);
@@ -122,7 +121,7 @@ function renderDiagnostic(diagnostic: ExpressionDiagnostic, text: string): strin
   // Keep tabs so the caret lines up under tabbed text.
   const padding = line.slice(0, diagnostic.offset - lineStart).replace(/[^\t]/g, ' ');
   const width = Math.max(1, Math.min(diagnostic.length, lineEnd - diagnostic.offset));
-  const lines = [`${diagnostic.code}: ${diagnostic.message}`];
+  const lines = [`error ${diagnostic.code}: ${diagnostic.message}`];
   if (diagnostic.hint) lines.push(`  hint: ${diagnostic.hint}`);
   lines.push(`  ${line}`, `  ${padding}^${'~'.repeat(width - 1)}`);
   return `${lines.join('\n')}\n`;

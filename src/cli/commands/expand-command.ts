@@ -3,6 +3,7 @@ import { serializeExpandedYaml } from '../../language/templates/serialize-yaml.j
 import { readGitSourceInfo } from '../../runner/git-source-info.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
 import { formatDiagnostics } from '../diagnostic-printer.js';
 import { parsePairs } from '../option-parsing.js';
 import { resolvePipelineFile } from '../pipeline-file.js';
@@ -25,7 +26,7 @@ export async function runExpandCommand(file: string | undefined, options: Expand
   const repositories = parsePairs('--repository', options.repository);
   const pipelineFile = await resolvePipelineFile(io.cwd, file, options.sourceDir);
   if (typeof pipelineFile === 'string') {
-    io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
+    io.stderr(formatCliError(CliErrorCodes.pipelineFileNotFound, pipelineFile, PIPELINE_NOT_FOUND_HINT));
     return ExitCode.invalidInput;
   }
 

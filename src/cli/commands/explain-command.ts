@@ -6,6 +6,11 @@ import { formatDiagnostics } from '../diagnostic-printer.js';
 import { hostOperatingSystem, parsePairs } from '../option-parsing.js';
 import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
+import { readGitSourceInfo } from '../../runner/git-source-info.js';
+import { compileTimeVariables } from '../compile-time-variables.js';
+import { commandLineVariableNames, loadVariableGroups } from '../run-inputs.js';
+import { SourceFileSet } from '../../language/source-file-set.js';
+import type { Diagnostic } from '../../language/diagnostic.js';
 
 /** Options of `sluice explain`. */
 export interface ExplainCommandOptions {
@@ -17,6 +22,12 @@ export interface ExplainCommandOptions {
   variable?: string[];
   /** `text` (default) or `json`. */
   format?: string;
+  /** `NAME=FILE` values of variable groups (`--variable-group`, repeatable). */
+  variableGroup?: string[];
+  /** The branch a local run would have (`--branch`); default: the checked-out branch. */
+  branch?: string;
+  /** Build.Reason of the explained run (`--reason`); default `Manual`. */
+  reason?: string;
 }
 
 /**
@@ -37,7 +48,19 @@ export async function runExplainCommand(variable: string, options: ExplainComman
   }
 
   const queueVariables = parsePairs('--variable', options.variable);
-  const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() }, 'check');
+  const inputDiagnostics: Diagnostic[] = [];
+  const groups = await loadVariableGroups(options.variableGroup ?? [], inputDiagnostics);
+  if (inputDiagnostics.length > 0) {
+    io.stderr(formatDiagnostics(inputDiagnostics, new SourceFileSet(), { color: io.color }));
+    return ExitCode.invalidInput;
+  }
+  const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
+  const runValues = compileTimeVariables(source, { reason: options.reason });
+  const prepared = await preparePipeline(pipelineFile, { hostOs: hostOperatingSystem() }, 'check', {
+    variables: runValues,
+    variableGroups: Object.values(groups).map((group) => group.name),
+    knownVariables: commandLineVariableNames({ variable: options.variable, groups }),
+  });
   if (!prepared.definition) {
     io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
     return ExitCode.invalidInput;
@@ -55,6 +78,8 @@ export async function runExplainCommand(variable: string, options: ExplainComman
     io.stdout(JSON.stringify(explanation, null, 2) + '\n');
     return ExitCode.success;
   }
+  const localValue = Object.entries(runValues).find(([name]) => name.toLowerCase() === variable.toLowerCase())?.[1];
+  if (localValue !== undefined) io.stdout(`Value in a local run of this checkout: '${localValue}' (set --branch or --reason to change it)\n`);
   io.stdout(formatExplanation(variable, explanation.predefined, explanation.jobs));
   return ExitCode.success;
 }
@@ -73,7 +98,7 @@ export function formatExplanation(variable: string, predefined: string | undefin
 function formatJob(job: JobVariableExplanation): string[] {
   const lines: string[] = [];
   if (job.sites.length > 0) {
-    lines.push('  Definitions, lowest precedence first (queue-time > job > matrix > stage > pipeline; values set by steps apply to later steps):');
+    lines.push('  Definitions, in the order they apply; a later one overrides an earlier one (pipeline, then stage, matrix, job, queue-time; values set by steps apply to later steps):');
     for (const site of job.sites) lines.push(`    - ${site.scope}: ${describeSite(site)}${formatValue(site)}`);
   }
   if (job.winner) {

@@ -1,6 +1,7 @@
 import { describePlan } from '../../plan/create-run-plan.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
 import { formatDiagnostics } from '../diagnostic-printer.js';
 import { hostOperatingSystem, parsePlatformMap } from '../option-parsing.js';
 import { resolvePipelineFile } from '../pipeline-file.js';
@@ -10,7 +11,7 @@ import { preparePipeline } from '../prepare-pipeline.js';
 export async function runListCommand(file: string | undefined, options: { platform?: string[] }, io: CliIo): Promise<number> {
   const pipelineFile = await resolvePipelineFile(io.cwd, file);
   if (typeof pipelineFile === 'string') {
-    io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
+    io.stderr(formatCliError(CliErrorCodes.pipelineFileNotFound, pipelineFile, PIPELINE_NOT_FOUND_HINT));
     return ExitCode.invalidInput;
   }
   const prepared = await preparePipeline(pipelineFile, { platformMap: parsePlatformMap(options.platform), hostOs: hostOperatingSystem() }, 'check');

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError } from '../cli-error-message.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { openStore } from '../../store/open-store.js';
 import type { Pipeline, PipelineInput } from '../../store/pipeline-repository.js';
@@ -43,7 +44,7 @@ export async function runRepoAddCommand(url: string, options: RepoAddOptions, io
   const server = options.server ?? env.SLUICE_SERVER;
   const token = options.token ?? env.SLUICE_TOKEN;
   if (server === undefined || token === undefined) {
-    io.stderr(`${CliErrorCodes.invalidOption}: sluice repo add needs --server and --token (or SLUICE_SERVER and SLUICE_TOKEN), or --data to write to the store directly\n`);
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, 'sluice repo add needs --server and --token (or SLUICE_SERVER and SLUICE_TOKEN), or --data to write to the store directly'));
     return ExitCode.invalidInput;
   }
   return addThroughApi(input, server, token, io);
@@ -53,7 +54,7 @@ async function addToStore(input: PipelineInput, options: RepoAddOptions, io: Cli
   const dataDir = resolve(io.cwd, options.data!);
   const url = databaseUrl(options.database, dataDir);
   if (Array.isArray(url)) {
-    io.stderr(`${CliErrorCodes.invalidOption}: ${url[0]}\n`);
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, url[0]));
     return ExitCode.invalidInput;
   }
   try {
@@ -66,7 +67,8 @@ async function addToStore(input: PipelineInput, options: RepoAddOptions, io: Cli
     }
   } catch (error) {
     if (!isStoreError(error)) throw error;
-    io.stderr(`${error.message}\n  hint: ${error.hint}\n`);
+    // A StoreError's message already starts with its code.
+    io.stderr(`error ${error.message}\n  hint: ${error.hint}\n`);
     return ExitCode.invalidInput;
   }
 }
@@ -80,13 +82,13 @@ async function addThroughApi(input: PipelineInput, server: string, token: string
       body: JSON.stringify(input),
     });
   } catch (error) {
-    io.stderr(`cannot reach the server at ${server}: ${(error as Error).message}\n`);
+    io.stderr(formatCliError(CliErrorCodes.serverUnreachable, `cannot reach the server at ${server}: ${(error as Error).message}`, 'check that sluice serve runs there and that the URL includes the port'));
     return ExitCode.runFailed;
   }
   const body = (await response.json().catch(() => ({}))) as Pipeline & { error?: { code: string; message: string; hint?: string } };
   if (!response.ok) {
     const error = body.error ?? { code: `HTTP ${response.status}`, message: response.statusText };
-    io.stderr(`${error.code}: ${error.message}\n${error.hint === undefined ? '' : `  hint: ${error.hint}\n`}`);
+    io.stderr(formatCliError(error.code, error.message, error.hint));
     return ExitCode.invalidInput;
   }
   printAdded(body, io);

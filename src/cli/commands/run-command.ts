@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { RunEvent } from '../../events/run-event.js';
 import { Timeline } from '../../events/timeline.js';
 import { runPipeline } from '../../orchestrator/run-pipeline.js';
-import { describePlan } from '../../plan/create-run-plan.js';
+import { describePlan, outlinePlan } from '../../plan/describe-plan.js';
+import type { Diagnostic } from '../../language/diagnostic.js';
 import { LocalJobRunner } from '../../runner/local-job-runner.js';
 import { readGitSourceInfo } from '../../runner/git-source-info.js';
 import { LocalRunDirectory } from '../../store/local-run-directory.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
-import { formatDiagnostics } from '../diagnostic-printer.js';
-import { hostOperatingSystem, parseJobLimit, parsePairs, parsePlatformMap } from '../option-parsing.js';
+import { diagnosticsToJson, formatDiagnostics } from '../diagnostic-printer.js';
+import { hostOperatingSystem, OptionError, parseJobLimit, parsePairs, parsePlatformMap } from '../option-parsing.js';
 import { JsonReporter } from '../output/json-reporter.js';
 import { PlainReporter } from '../output/plain-reporter.js';
 import type { RunReporter } from '../output/run-reporter.js';
@@ -17,10 +18,11 @@ import { TreeReporter } from '../output/tree-reporter.js';
 import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
 import { createRunVariables } from '../run-variables.js';
-import { loadRunInputs } from '../run-inputs.js';
+import { commandLineVariableNames, loadRunInputs } from '../run-inputs.js';
 import { SourceFileSet } from '../../language/source-file-set.js';
-import { compileTimeVariables } from '../compile-time-variables.js';
+import { checkQueueVariableNames, checkRunTrigger, compileTimeVariables } from '../compile-time-variables.js';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -43,6 +45,9 @@ export interface RunCommandOptions {
   secretsFile?: string;
   tasks?: string[];
   serviceConnections?: string;
+  variableGroup?: string[];
+  reason?: string;
+  prTarget?: string;
 }
 
 /**
@@ -52,28 +57,48 @@ export interface RunCommandOptions {
  */
 export async function runRunCommand(file: string | undefined, options: RunCommandOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const json = options.output === 'json';
+  // With --output json, a program reads stdout, so every rejection is also printed there as one JSON line.
+  const reject = (diagnostics: Diagnostic[], sources = new SourceFileSet()): number => {
+    io.stderr(formatDiagnostics(diagnostics, sources, { color: io.color }));
+    if (json) io.stdout(JSON.stringify({ type: 'error', diagnostics: diagnosticsToJson(diagnostics) }) + '\n');
+    return ExitCode.invalidInput;
+  };
   if (options.output !== undefined && options.output !== 'json' && options.output !== 'text') {
-    io.stderr(`${CliErrorCodes.invalidOption}: invalid --output '${options.output}': expected 'text' or 'json'\n`);
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, `invalid --output '${options.output}': expected 'text' or 'json'`));
     return ExitCode.invalidInput;
   }
-  const queueVariables = parsePairs('--variable', options.variable);
-  const maxParallelJobs = parseJobLimit(options.jobs);
-  const platformMap = parsePlatformMap(options.platform);
 
-  const parameters = parsePairs('--parameter', options.parameter);
-  const repositories = parsePairs('--repository', options.repository);
+  let queueVariables: Record<string, string>;
+  let maxParallelJobs: number;
+  let platformMap: Record<string, 'host'>;
+  let parameters: Record<string, string>;
+  let repositories: Record<string, string>;
+  try {
+    queueVariables = parsePairs('--variable', options.variable);
+    maxParallelJobs = parseJobLimit(options.jobs);
+    platformMap = parsePlatformMap(options.platform);
+    parameters = parsePairs('--parameter', options.parameter);
+    repositories = parsePairs('--repository', options.repository);
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    return reject([{ code: error.code, severity: 'error', message: error.message, hint: error.hint }]);
+  }
 
   const pipelineFile = await resolvePipelineFile(io.cwd, file, options.sourceDir);
   if (typeof pipelineFile === 'string') {
-    io.stderr(`${CliErrorCodes.pipelineFileNotFound}: ${pipelineFile}\n`);
-    return ExitCode.invalidInput;
+    return reject([{ code: CliErrorCodes.pipelineFileNotFound, severity: 'error', message: pipelineFile, hint: PIPELINE_NOT_FOUND_HINT }]);
   }
 
   const inputs = await loadRunInputs(options);
+  if (inputs.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return reject(inputs.diagnostics);
   if (inputs.diagnostics.length > 0) io.stderr(formatDiagnostics(inputs.diagnostics, new SourceFileSet(), { color: io.color }));
-  if (inputs.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
 
   const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
+  const trigger = { reason: options.reason, prTarget: options.prTarget };
+  const early = [...checkRunTrigger(source, trigger, options.branch !== undefined), ...checkQueueVariableNames(queueVariables)];
+  if (early.some((diagnostic) => diagnostic.severity === 'error')) return reject(early);
+  if (early.length > 0) io.stderr(formatDiagnostics(early, new SourceFileSet(), { color: io.color }));
+
   const prepared = await preparePipeline(
     pipelineFile,
     { stage: options.stage, job: options.job, noDeps: options.deps === false, platformMap, hostOs: hostOperatingSystem() },
@@ -81,17 +106,21 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     {
       parameters,
       repositories,
-      variables: compileTimeVariables(source),
+      variables: compileTimeVariables(source, trigger),
       taskPackages: inputs.taskPackages,
       serviceConnections: [...inputs.serviceConnections.keys()],
+      variableGroups: Object.values(inputs.variableGroups).map((group) => group.name),
+      knownVariables: commandLineVariableNames({ variable: options.variable, secret: options.secret, groups: inputs.variableGroups }),
     },
   );
+  if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return reject(prepared.diagnostics, prepared.sources);
   if (prepared.diagnostics.length > 0) io.stderr(formatDiagnostics(prepared.diagnostics, prepared.sources, { color: io.color }));
-  if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return ExitCode.invalidInput;
   const plan = prepared.plan;
 
   if (options.dryRun) {
-    io.stdout(describePlan(plan, { dryRun: true, runVariables: compileTimeVariables(source), queueVariables }) + '\n');
+    const describeOptions = { dryRun: true, runVariables: compileTimeVariables(source, trigger), queueVariables };
+    if (json) io.stdout(JSON.stringify({ type: 'plan', pipeline: pipelineFile.displayPath, ...outlinePlan(plan, describeOptions) }) + '\n');
+    else io.stdout(describePlan(plan, describeOptions) + '\n');
     return ExitCode.success;
   }
 
@@ -105,6 +134,7 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     runDirectory,
     runNumberFormat: plan.definition.name?.value,
     startTime,
+    trigger,
   });
 
   const reporter = createReporter(io, options, json);
@@ -125,6 +155,7 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     runVariables,
     queueVariables,
     secrets: inputs.secrets,
+    variableGroups: inputs.variableGroups,
     repositories,
     source: { path: pipelineFile.sourceRoot, inPlace: Boolean(options.inPlace) },
     workRoot: slot.workRoot,

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { renderPipelineSchema } from '../../language/schema/build-pipeline-schema.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError } from '../cli-error-message.js';
 
 /** The committed copy that editors point at, relative to the repository root. */
 export const COMMITTED_SCHEMA_PATH = 'schema/azure-pipelines.schema.json';
@@ -22,7 +24,7 @@ export async function runSchemaCommand(options: { output?: string }, io: CliIo):
   try {
     await writeFile(path, text, 'utf8');
   } catch (error) {
-    io.stderr(`error: cannot write the schema to '${options.output}': ${(error as Error).message}\n`);
+    io.stderr(formatCliError(CliErrorCodes.outputFileNotWritable, `cannot write the schema to '${options.output}': ${(error as Error).message}`, 'check that the folder exists and is writable'));
     return ExitCode.invalidInput;
   }
   io.stdout(`wrote ${options.output}\n`);

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliErrorCodes } from '../cli-error-codes.js';
+import { formatCliError } from '../cli-error-message.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { createServer, DEFAULT_LISTEN, type SluiceServer } from '../../server/create-server.js';
 import { isStoreError } from '../../store/store-error.js';
@@ -52,13 +53,13 @@ export function defaultDataDir(): string {
 export async function runServeCommand(options: ServeCommandOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const listen = parseListenAddress(options.listen);
   if (typeof listen === 'string') {
-    io.stderr(`${CliErrorCodes.invalidOption}: ${listen}\n`);
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, listen));
     return ExitCode.invalidInput;
   }
   const dataDir = resolve(io.cwd, options.data ?? defaultDataDir());
   const url = databaseUrl(options.database, dataDir);
   if (Array.isArray(url)) {
-    io.stderr(`${CliErrorCodes.invalidOption}: ${url[0]}\n`);
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, url[0]));
     return ExitCode.invalidInput;
   }
 
@@ -75,7 +76,8 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
     });
   } catch (error) {
     if (!isStoreError(error)) throw error;
-    io.stderr(`${error.message}\n  hint: ${error.hint}\n`);
+    // A StoreError's message already starts with its code.
+    io.stderr(`error ${error.message}\n  hint: ${error.hint}\n`);
     return ExitCode.invalidInput;
   }
 
@@ -84,7 +86,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
     address = await server.listen();
   } catch (error) {
     await server.close();
-    io.stderr(`sluice serve: cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}\n`);
+    io.stderr(formatCliError(CliErrorCodes.listenFailed, `cannot listen on ${listen.host}:${listen.port}: ${(error as Error).message}`, 'choose a free port with --listen, such as --listen 127.0.0.1:8081'));
     return ExitCode.invalidInput;
   }
   io.stderr(`Sluice is listening on ${address} (data in ${dataDir})\n`);

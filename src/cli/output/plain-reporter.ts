@@ -1,4 +1,5 @@
-import type { RunEvent } from '../../events/run-event.js';
+import type { IssueEvent, RunEvent } from '../../events/run-event.js';
+import { formatIssue, repeatsIssue } from './issue-text.js';
 import { Timeline, type TimelineRecord } from '../../events/timeline.js';
 import { formatDuration } from './format-duration.js';
 import type { RunReporter } from './run-reporter.js';
@@ -12,6 +13,11 @@ import { formatSummaryLines } from './summary-lines.js';
  */
 export class PlainReporter implements RunReporter {
   private readonly timeline = new Timeline();
+  /**
+   * The issue just printed. `task.logissue` emits the issue and then the same
+   * message as a formatted log line, and that line is skipped so each issue prints once.
+   */
+  private lastIssue: IssueEvent | undefined;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -20,6 +26,8 @@ export class PlainReporter implements RunReporter {
 
   onEvent(event: RunEvent): void {
     const record = this.timeline.apply(event);
+    const lastIssue = this.lastIssue;
+    this.lastIssue = undefined;
     switch (event.type) {
       case 'record-started':
         this.write(`${this.prefix(record!)}${event.record.type} '${event.record.displayName}' started\n`);
@@ -33,11 +41,15 @@ export class PlainReporter implements RunReporter {
         break;
       }
       case 'log':
+        if (lastIssue && repeatsIssue(event, lastIssue)) break;
         if (this.options.showOutput) this.write(`${this.prefixFor(event.recordId)}${decorate(event.line, event.format)}\n`);
         break;
-      case 'issue':
-        this.write(`${this.prefixFor(event.recordId)}##[${event.issueType}] ${event.message}\n`);
+      case 'issue': {
+        const text = formatIssue({ ...event, type: event.issueType });
+        this.write(`${this.prefixFor(event.recordId)}${paint(text, event.issueType === 'error' ? 31 : 33, this.options.color)}\n`);
+        this.lastIssue = event;
         break;
+      }
       default:
         break;
     }

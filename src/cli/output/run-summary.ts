@@ -1,5 +1,5 @@
 import type { TaskResult } from '../../events/task-result.js';
-import type { Timeline, TimelineRecord } from '../../events/timeline.js';
+import type { Timeline, TimelineIssue, TimelineRecord } from '../../events/timeline.js';
 import type { JobCoverageSummary, JobTestRunSummary } from '../../runner/job-request.js';
 
 /** A step, job or stage in the summary that `--output json` prints last. */
@@ -10,7 +10,7 @@ export interface SummaryRecord {
   startTime?: string;
   finishTime?: string;
   reason?: string;
-  issues?: { type: 'error' | 'warning'; message: string }[];
+  issues?: TimelineIssue[];
 }
 
 export interface SummaryJob extends SummaryRecord, JobDetails {

@@ -1,7 +1,7 @@
 import type { TaskResult } from '../../events/task-result.js';
 import { formatDuration } from './format-duration.js';
 import { paint, resultColor } from './result-symbols.js';
-import type { RunSummary, SummaryJob } from './run-summary.js';
+import type { RunSummary, SummaryJob, SummaryRecord } from './run-summary.js';
 
 const RESULT_WORDS: Record<TaskResult, string> = {
   succeeded: 'succeeded',
@@ -24,6 +24,10 @@ export function formatSummaryLines(summary: RunSummary, color: boolean): string[
   const lines: string[] = [];
   const headline = `Run ${RESULT_WORDS[summary.result]} in ${formatDuration(summary.startTime, summary.finishTime) || '0ms'}`;
   lines.push(`${paint(headline, resultColor(summary.result), color)} (${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'}: ${countText || 'none'})`);
+  const issueCounts = countIssues(summary);
+  if (issueCounts.warning + issueCounts.error > 0) {
+    lines.push(`  ${plural(issueCounts.warning, 'warning')}, ${plural(issueCounts.error, 'error')}`);
+  }
 
   for (const { stage, job } of jobs) {
     if (job.result === 'succeeded') continue;
@@ -37,6 +41,26 @@ export function formatSummaryLines(summary: RunSummary, color: boolean): string[
     }
   }
   return lines;
+}
+
+/** Counts the issues of every stage, job and step in the summary. */
+function countIssues(summary: RunSummary): Record<'warning' | 'error', number> {
+  const counts = { warning: 0, error: 0 };
+  const add = (record: SummaryRecord): void => {
+    for (const issue of record.issues ?? []) counts[issue.type] += 1;
+  };
+  for (const stage of summary.stages) {
+    add(stage);
+    for (const job of stage.jobs) {
+      add(job);
+      job.steps.forEach(add);
+    }
+  }
+  return counts;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Failed tests listed per job before the rest are only counted. */

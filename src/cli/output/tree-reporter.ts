@@ -1,4 +1,5 @@
-import type { RunEvent } from '../../events/run-event.js';
+import type { IssueEvent, RunEvent } from '../../events/run-event.js';
+import { formatIssue, repeatsIssue } from './issue-text.js';
 import { Timeline, type TimelineRecord } from '../../events/timeline.js';
 import { formatDuration, formatMilliseconds } from './format-duration.js';
 import type { RunReporter } from './run-reporter.js';
@@ -8,6 +9,9 @@ import { formatSummaryLines } from './summary-lines.js';
 
 /** Output lines kept per step, so a failed step can show its tail. */
 export const FAILED_STEP_TAIL_LINES = 200;
+
+/** Issues and warning or error lines shown per record in the final print; the rest are counted. */
+export const NOTES_SHOWN_PER_RECORD = 50;
 
 /** Redraws per second of the live area. */
 const FRAMES_PER_SECOND = 10;
@@ -27,6 +31,9 @@ export class TreeReporter implements RunReporter {
   private readonly timeline = new Timeline();
   private readonly outputTails = new Map<string, string[]>();
   private readonly printed = new Set<string>();
+  /** Issues and `##[warning]`/`##[error]` lines per record, shown under it in the final print. */
+  private readonly notes = new Map<string, { type: 'error' | 'warning'; text: string }[]>();
+  private lastIssue: IssueEvent | undefined;
   private liveLineCount = 0;
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +45,18 @@ export class TreeReporter implements RunReporter {
 
   onEvent(event: RunEvent): void {
     this.timeline.apply(event);
-    if (event.type === 'log') this.keepOutput(event.recordId, event.line);
+    const lastIssue = this.lastIssue;
+    this.lastIssue = undefined;
+    if (event.type === 'log') {
+      this.keepOutput(event.recordId, event.line);
+      // A task.logissue line repeats the issue just noted; other ##[warning] and ##[error] lines are noted on their own.
+      const isNote = event.format === 'warning' || event.format === 'error';
+      if (isNote && !(lastIssue && repeatsIssue(event, lastIssue))) this.addNote(event.recordId, event.format as 'warning' | 'error', `${event.format}: ${event.line}`);
+    }
+    if (event.type === 'issue') {
+      this.addNote(event.recordId, event.issueType, formatIssue({ ...event, type: event.issueType }));
+      this.lastIssue = event;
+    }
     if (event.type === 'record-finished' && event.record.parentId === undefined) this.printFinishedRoots();
     this.timer ??= setInterval(() => this.redraw(), 1000 / FRAMES_PER_SECOND);
   }
@@ -61,6 +79,15 @@ export class TreeReporter implements RunReporter {
     }
     tail.push(line);
     if (tail.length > FAILED_STEP_TAIL_LINES) tail.shift();
+  }
+
+  private addNote(recordId: string, type: 'error' | 'warning', text: string): void {
+    let notes = this.notes.get(recordId);
+    if (!notes) {
+      notes = [];
+      this.notes.set(recordId, notes);
+    }
+    notes.push({ type, text });
   }
 
   private printFinishedRoots(): void {
@@ -98,6 +125,7 @@ export class TreeReporter implements RunReporter {
 
   private renderTree(record: TimelineRecord, depth: number, lines: string[], final: boolean): void {
     lines.push(this.fit(`${'  '.repeat(depth)}${statusSymbol(record, this.options.color, this.frame)} ${record.displayName}${this.timing(record)}${this.reasonText(record)}`));
+    if (final) this.renderNotes(record, depth + 1, lines);
     for (const child of this.timeline.childrenOf(record)) this.renderTree(child, depth + 1, lines, final);
 
     // A failed step's output goes under it, only in the final print of the stage.
@@ -105,6 +133,16 @@ export class TreeReporter implements RunReporter {
       const indent = '  '.repeat(depth + 2);
       for (const line of this.outputTails.get(record.id) ?? []) lines.push(`${indent}${paint('│', 90, this.options.color)} ${line}`);
     }
+  }
+
+  private renderNotes(record: TimelineRecord, depth: number, lines: string[]): void {
+    const notes = this.notes.get(record.id) ?? [];
+    const indent = '  '.repeat(depth);
+    for (const note of notes.slice(0, NOTES_SHOWN_PER_RECORD)) {
+      const symbol = note.type === 'error' ? paint('✗', 31, this.options.color) : paint('!', 33, this.options.color);
+      lines.push(`${indent}${symbol} ${note.text}`);
+    }
+    if (notes.length > NOTES_SHOWN_PER_RECORD) lines.push(`${indent}… and ${notes.length - NOTES_SHOWN_PER_RECORD} more warnings and errors`);
   }
 
   private timing(record: TimelineRecord): string {

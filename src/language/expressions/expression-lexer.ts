@@ -39,10 +39,16 @@ const OPERATOR_REPLACEMENTS: Record<string, string> = {
   '>': 'gt(a, b)',
   '>=': 'ge(a, b)',
   '=': 'eq(a, b)',
-  '+': "format('{0}{1}', a, b)",
   '&': 'and(a, b)',
   '|': 'or(a, b)',
 };
+
+/**
+ * The hint for `+`, which has no function form: Azure expressions have no
+ * arithmetic functions (learn.microsoft.com/azure/devops/pipelines/process/expressions#functions).
+ */
+const PLUS_HINT =
+  "Azure Pipelines expressions have no arithmetic. To join strings, use format('{0}{1}', a, b); to add numbers, compute the sum in a script step and set it with ##vso[task.setvariable].";
 
 const OPERATOR_PATTERN = /^(==|!=|&&|\|\||<=|>=|!|<|>|=|\+|&|\|)/;
 const WHITESPACE = /[ \t\r\n\f\v]/;
@@ -108,7 +114,7 @@ export function tokenizeExpression(text: string): LexResult {
       errors.push({
         code: ExpressionErrorCode.OperatorNotSupported,
         message: `The operator '${symbol}' is not supported; Azure Pipelines expressions have no infix operators.`,
-        hint: `Use the function form instead: ${OPERATOR_REPLACEMENTS[symbol]}.`,
+        hint: symbol === '+' ? PLUS_HINT : `Use the function form instead: ${OPERATOR_REPLACEMENTS[symbol]}.`,
         offset: start,
         length: symbol.length,
       });

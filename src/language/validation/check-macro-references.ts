@@ -31,24 +31,33 @@ interface JobScope {
  * when the pipeline, stage or job variables, a matrix leg or the predefined
  * variables define it. It also counts when an earlier step of the job sets it
  * with `##vso[task.setvariable]`, and `$(step.name)` counts when `step` is an
- * earlier named step. Azure leaves an undefined macro as literal text, so these are warnings.
+ * earlier named step, and names in `knownNames` (lower case: values given on the
+ * command line) always count. A job that uses a variable group missing from
+ * `knownGroups` is not checked, because the group may define any name. Azure leaves an undefined macro as literal text, so these are warnings.
  */
-export function checkMacroReferences(definition: PipelineDefinition, bag: DiagnosticBag): void {
+export function checkMacroReferences(
+  definition: PipelineDefinition,
+  bag: DiagnosticBag,
+  knownNames: ReadonlySet<string> = new Set(),
+  knownGroups: ReadonlySet<string> = new Set(),
+): void {
   for (const stage of definition.stages) {
     for (const job of stage.jobs) {
-      const scope = jobScope(definition, stage, job);
+      const scope = jobScope(definition, stage, job, knownGroups);
       if (!scope.complete) continue;
+      for (const name of knownNames) if (!scope.names.has(name)) scope.names.set(name, name);
       checkJobSteps(stage, job, scope.names, bag);
     }
   }
 }
 
-function jobScope(definition: PipelineDefinition, stage: StageDefinition, job: JobDefinition): JobScope {
+function jobScope(definition: PipelineDefinition, stage: StageDefinition, job: JobDefinition, knownGroups: ReadonlySet<string>): JobScope {
   const names = new Map<string, string>();
   let complete = true;
   const add = (variables: readonly VariableDefinition[]): void => {
     for (const variable of variables) {
-      if (variable.kind === 'group') complete = false;
+      // A group given on the command line has its names among the known names.
+      if (variable.kind === 'group') complete &&= knownGroups.has(variable.name.toLowerCase());
       else names.set(variable.name.toLowerCase(), variable.name);
     }
   };
@@ -127,13 +136,22 @@ function reportUndefined(reference: UndefinedReference, bag: DiagnosticBag): voi
     ? `${where} refers to a variable that only step ${reference.setter} sets, and a variable set by a step is visible only to later steps; Azure leaves the text '$(${name})' unchanged`
     : `${where} refers to a variable that no scope of job ${jobLabel(reference.stage, reference.job)} defines; Azure leaves the text '$(${name})' unchanged`;
   const didYouMean = reference.suggestion ? `Did you mean '$(${reference.suggestion})'? ` : '';
+  const localOption = looksSecret(name) || reference.field.startsWith('env ')
+    ? `If it is a secret of the pipeline settings in Azure Pipelines, give it to local runs with --secret ${name}=VALUE (or --secret ${name} to read it from the environment).`
+    : `If it is a variable set in the pipeline settings of Azure Pipelines, give it to local runs with --variable ${name}=VALUE.`;
   bag.warning(
     'VAL006',
     message,
     step.location,
-    `${didYouMean}Define '${name}' under "variables:" of the pipeline, stage or job, or set it in an earlier step with ##vso[task.setvariable variable=${name}]. ` +
-      `If it is a secret or a variable set in the pipeline settings of Azure Pipelines, give it to local runs with --variable ${name}=VALUE.`,
+    `${didYouMean}Define '${name}' under "variables:" of the pipeline, stage or job, or set it in an earlier step with ##vso[task.setvariable variable=${name}]. ${localOption}`,
   );
+}
+
+/** Words that make a variable name look like a credential, for suggesting `--secret` over `--variable`. */
+const SECRET_LIKE = /secret|password|passwd|token|apikey|credential|privatekey|(pat|pwd|key)$/i;
+
+function looksSecret(name: string): boolean {
+  return SECRET_LIKE.test(name.replace(/[._-]/g, ''));
 }
 
 /** Lower-cased variable name → indexes of the steps whose scripts set it. */

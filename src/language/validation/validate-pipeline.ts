@@ -4,6 +4,7 @@ import { checkConstantConditions } from './check-constant-conditions.js';
 import { checkDependencies } from './check-dependencies.js';
 import { checkLocalFeatures } from './check-local-features.js';
 import { checkMacroReferences } from './check-macro-references.js';
+import { checkRuntimeExpressions } from './check-runtime-expressions.js';
 
 /** Names the local machine defines, so the features it provides are not reported. */
 export interface ValidatePipelineOptions {
@@ -11,14 +12,22 @@ export interface ValidatePipelineOptions {
   knownVariableGroups?: string[];
   /** Service connection names with a local definition; compared case-insensitively. */
   knownServiceConnections?: string[];
+  /**
+   * Variable names given outside the YAML (`--variable`, `--secret`, the
+   * variables of `--variable-group` files); `$(name)` of these is not reported.
+   * Compared case-insensitively.
+   */
+  knownVariables?: string[];
 }
 
 /**
  * Checks a normalised (and template-expanded) pipeline beyond its syntax and
  * returns warnings from the VAL catalogue. They cover features Azure Pipelines
  * accepts that a local run cannot provide, and likely mistakes such as undefined
- * macros, constant conditions and output references that stay empty. Nothing
- * here is an error, because Azure would accept the pipeline.
+ * macros, constant conditions and output references that stay empty. These are
+ * warnings, because Azure would accept the pipeline. The exception is a syntax
+ * error in a `$[ ]` runtime expression: it is an error (EXPR code), because the
+ * stage or job holding it cannot run.
  */
 export function validatePipeline(definition: PipelineDefinition, options: ValidatePipelineOptions = {}): Diagnostic[] {
   const bag = new DiagnosticBag();
@@ -29,7 +38,8 @@ export function validatePipeline(definition: PipelineDefinition, options: Valida
     { knownVariableGroups: lowered(options.knownVariableGroups), knownServiceConnections: lowered(options.knownServiceConnections) },
     bag,
   );
-  checkMacroReferences(definition, bag);
+  checkMacroReferences(definition, bag, lowered(options.knownVariables), lowered(options.knownVariableGroups));
+  checkRuntimeExpressions(definition, bag);
   checkConstantConditions(definition, bag);
   checkDependencies(definition, bag);
 

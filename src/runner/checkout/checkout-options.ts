@@ -90,7 +90,7 @@ export async function copySubmodules(
     const summary = await copySources(source, target);
     fileCount += summary.fileCount;
     notes.warnings.push(...summary.warnings);
-    notes.info.push(`submodule '${path}': copied ${summary.fileCount} files from ${source}`);
+    notes.info.push(`submodule '${path}': copied ${summary.fileCount} ${summary.fileCount === 1 ? 'file' : 'files'} from ${source}`);
     fileCount += await copySubmodules(source, target, mode, notes, depth + 1);
   }
   return fileCount;

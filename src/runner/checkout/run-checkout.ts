@@ -54,7 +54,7 @@ export async function runCheckout(context: JobRunContext, step: CheckoutOptions,
   const notes: CheckoutNotes = { info: [], warnings: [] };
   try {
     const fileCount = await fetchSources(source, target, step, context.request.workRoot, notes);
-    job.events.log(state.recordId, 'system', `checked out '${alias}': ${fileCount} files from ${resolve(source)} to ${target}`);
+    job.events.log(state.recordId, 'system', `checked out '${alias}': ${fileCount} ${fileCount === 1 ? 'file' : 'files'} from ${resolve(source)} to ${target}`);
     return { result: 'succeeded' };
   } catch (error) {
     return { result: 'failed', code: RunnerErrorCode.CheckoutFailed, reason: `checking out '${alias}' from ${source} failed: ${gitFailure(error)}` };

@@ -242,7 +242,8 @@ async function waitForJob(context: ServerContext, agent: Agent, body: NextJobReq
     for (;;) {
       if (stop.aborted || context.isShuttingDown()) return undefined;
       const current = await context.store.agents.get(agent.id);
-      if (current !== undefined && current.status !== 'disabled') {
+      // Every queued or completed job wakes every waiting long-poll; the read skips the write transaction of a claim that would find nothing.
+      if (current !== undefined && current.status !== 'disabled' && (await hasQueuedJob(context, current.pool))) {
         const claimed = await claimJob(context, current, [current.pool], body.leaseSeconds);
         // NOTE: a client that disconnects during the claim leaves the job leased until the lease expires; it then counts as a lost attempt.
         if (claimed !== undefined) return claimed;
@@ -257,6 +258,12 @@ async function waitForJob(context: ServerContext, agent: Agent, body: NextJobReq
     if (open > 0) notifier.polling.set(agent.id, open);
     else notifier.polling.delete(agent.id);
   }
+}
+
+/** Returns true when some job of `pool` is queued; a plain read, which on SQLite does not wait for the write lock. */
+async function hasQueuedJob(context: ServerContext, pool: string): Promise<boolean> {
+  const row = await context.store.db.selectFrom('job_queue').select('id').where('status', '=', 'queued').where('pool', '=', pool).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 function registerArtifactRoutes(app: FastifyInstance, context: ServerContext): void {

@@ -27,6 +27,8 @@ export interface TriggerRuntime {
   service: TriggerService;
   poller: RefPoller;
   scheduler: ScheduleLoop;
+  /** True when the poller and the schedule loop were asked to run (`startLoops`). */
+  loopsEnabled: boolean;
   /** Stops the loops, waits for trigger decisions in flight, then for the commit status requests. */
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export function createTriggerRuntime(context: ServerContext, options: TriggerRun
     service,
     poller,
     scheduler,
+    loopsEnabled: options.startLoops ?? true,
     stop() {
       stopping ??= (async () => {
         clearInterval(pruneTimer);

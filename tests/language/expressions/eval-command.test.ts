@@ -88,7 +88,7 @@ describe('runEvalCommand', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.split('\n');
-    expect(lines[0]).toMatch(/^EXPR003: The operator '&&' is not supported/);
+    expect(lines[0]).toMatch(/^error EXPR003: The operator '&&' is not supported/);
     expect(lines).toContain("  eq(variables.a, 'x') && true");
     expect(lines).toContain(`  ${' '.repeat(21)}^~`);
   });
@@ -103,13 +103,13 @@ describe('runEvalCommand', () => {
   it('parameters are rejected in runtime mode', async () => {
     const result = await run('parameters.environments', { context: contextFile });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^EXPR012: /);
+    expect(result.stderr).toMatch(/^error EXPR012: /);
   });
 
   it('a missing context file is a clear error', async () => {
     const result = await run('true', { context: join(directory, 'missing.json') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^EXPR017: cannot read the context file '.*missing\.json': the file does not exist\.\n$/);
+    expect(result.stderr).toMatch(/^error EXPR017: cannot read the context file '.*missing\.json': the file does not exist\n$/);
   });
 
   it('invalid JSON in the context file is a clear error', async () => {
@@ -117,7 +117,7 @@ describe('runEvalCommand', () => {
     await writeFile(file, '{ "variables": ');
     const result = await run('true', { context: file });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^EXPR017: the context file '.*broken\.json' is not valid JSON/);
+    expect(result.stderr).toMatch(/^error EXPR017: the context file '.*broken\.json' is not valid JSON/);
   });
 
   it('a context file with the wrong shape lists each problem', async () => {
@@ -135,6 +135,6 @@ describe('runEvalCommand', () => {
   it('an unknown --as value is rejected', async () => {
     const result = await run('true', { as: 'yaml' as never });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^EXPR018: invalid --as value 'yaml'/);
+    expect(result.stderr).toMatch(/^error EXPR018: invalid --as value 'yaml'/);
   });
 });
