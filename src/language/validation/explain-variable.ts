@@ -199,13 +199,32 @@ function explainMissing(definition: PipelineDefinition, stage: StageDefinition, 
         reasons.push(`it is defined only in job '${other.name}.${otherJob.name}' (${describeLocation(site.location)}), whose variables other jobs do not see`);
       }
       for (const site of runtimeSites(other, otherJob, name)) {
-        reasons.push(
-          `${site.step} of job '${other.name}.${otherJob.name}' sets it at run time, but such a variable exists only in its own job; ` +
-            `set it with isOutput=true and read it through dependencies.${otherJob.name}.outputs['<step>.${name}'] after adding dependsOn`,
-        );
+        reasons.push(`${site.step} of job '${other.name}.${otherJob.name}' sets it at run time, but such a variable exists only in its own job; ${outputAdvice(stage, other, otherJob, site)}`);
       }
     }
   }
+}
+
+/**
+ * Says how another job reads a variable that a step sets: through
+ * `dependencies` in the same stage or `stageDependencies` from a later stage
+ * (learn.microsoft.com …/process/variables, "Set a multi-job output variable"),
+ * with the step name, the matrix leg prefix, and the dependsOn it needs.
+ */
+function outputAdvice(readerStage: StageDefinition, ownerStage: StageDefinition, owner: JobDefinition, site: VariableSite): string {
+  const variable = site.setName ?? site.name;
+  const legPrefix = owner.strategy?.matrix !== undefined ? '<matrix leg>.' : '';
+  const stepPart = site.stepName ?? '<step name>';
+  const key = `${legPrefix}${stepPart}.${variable}`;
+  const reference =
+    readerStage === ownerStage
+      ? `$[ dependencies.${owner.name}.outputs['${key}'] ] with dependsOn: ${owner.name}`
+      : `$[ stageDependencies.${ownerStage.name}.${owner.name}.outputs['${key}'] ] with stage '${readerStage.name}' depending on '${ownerStage.name}'`;
+  const steps: string[] = [];
+  if (site.stepName === undefined) steps.push('give that step a name:');
+  if (!site.isOutput) steps.push('set it with isOutput=true');
+  const prefix = steps.length > 0 ? `${steps.join(' and ')}, then ` : 'it is already an output, so ';
+  return `${prefix}read it through ${reference}`;
 }
 
 /** Describes a site for the explanation: scope, place and, for matrix legs and steps, which one. */

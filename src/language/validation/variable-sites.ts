@@ -24,6 +24,10 @@ export interface VariableSite {
   /** Runtime sites: how messages name the step that sets the variable, and its position in the job. */
   step?: string;
   stepIndex?: number;
+  /** Runtime sites: the step's reference name (`name:`), the variable name the command sets, and whether it is an output. */
+  stepName?: string;
+  setName?: string;
+  isOutput?: boolean;
   /** When and how the value is worked out. */
   resolution: 'predefined' | 'literal' | 'macro' | 'runtime-expression' | 'queue-time' | 'logging-command';
 }
@@ -103,6 +107,9 @@ export function runtimeSites(stage: StageDefinition, job: JobDefinition, name: s
           job: job.name,
           step: describeStep(step, index),
           stepIndex: index,
+          stepName: step.name,
+          setName: command.name,
+          isOutput: command.isOutput,
           resolution: 'logging-command',
         });
       }

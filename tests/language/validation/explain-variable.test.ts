@@ -172,3 +172,40 @@ describe('explain variable', () => {
     expect(describeLocation(location)).toBe('templates/vars.yml:3:5, included from templates/stage.yml:10:3 ← azure-pipelines.yml:7:3');
   });
 });
+
+describe('explainVariable output advice', () => {
+  const yaml = [
+    'stages:',
+    '- stage: Build',
+    '  jobs:',
+    '  - job: Wheel',
+    '    steps:',
+    "    - bash: echo '##vso[task.setvariable variable=version;isOutput=true]1.2'",
+    '      name: setvars',
+    '  - job: Lint',
+    '    steps:',
+    '    - script: echo $(version)',
+    '- stage: Deploy',
+    '  jobs:',
+    '  - job: Ship',
+    '    steps:',
+    '    - script: echo $(version)',
+    '',
+  ].join('\n');
+
+  it('names the step for a job in the same stage', () => {
+    const { definition } = normalizeText(yaml);
+    const explanation = explainVariable(definition!, 'version', { stage: 'Build', job: 'Lint' });
+    const text = explanation.jobs.flatMap((job) => [...job.reasons, ...job.emptyReasons]).join('\n');
+
+    expect(text).toContain("it is already an output, so read it through $[ dependencies.Wheel.outputs['setvars.version'] ] with dependsOn: Wheel");
+  });
+
+  it('uses stageDependencies from a later stage', () => {
+    const { definition } = normalizeText(yaml);
+    const explanation = explainVariable(definition!, 'version', { stage: 'Deploy', job: 'Ship' });
+    const text = explanation.jobs.flatMap((job) => [...job.reasons, ...job.emptyReasons]).join('\n');
+
+    expect(text).toContain("$[ stageDependencies.Build.Wheel.outputs['setvars.version'] ] with stage 'Deploy' depending on 'Build'");
+  });
+});
