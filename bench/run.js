@@ -2,7 +2,8 @@
 // Measures the cost of sluice itself: start-up time to the first step's output,
 // the overhead per step over the bare cost of the steps' bash processes, and
 // template expansion against plain YAML parsing (bench/template-expansion.js), and
-// artifact and cache transfer against tar (bench/results-artifacts.js).
+// artifact and cache transfer against tar (bench/results-artifacts.js), and job
+// dispatch of `sluice serve` to agents (bench/server-dispatch.js).
 // Usage: npm run bench [-- --runs N --warmups N --no-write]. `npm run bench` builds
 // first; `node bench/run.js` alone needs an earlier `npm run build`.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import {
 } from './pipelines.js';
 import { describeMachine, renderMarkdown, summariseScenario, writeReport } from './report.js';
 import { runResultsBenchmark } from './results-artifacts.js';
+import { runServerDispatchBenchmark } from './server-dispatch.js';
 import { runTemplateExpansionBenchmark } from './template-expansion.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -111,6 +113,9 @@ async function main() {
 
   // Artifacts and cache (bench/results-artifacts.js): its own runs and section of the report.
   process.stdout.write(await runResultsBenchmark({ write: !values['no-write'], command: templateCommand }));
+
+  // Server job dispatch (bench/server-dispatch.js): a server process, agents over HTTP, its own section.
+  process.stdout.write(await runServerDispatchBenchmark({ write: !values['no-write'], command: templateCommand }));
 }
 
 main().catch((error) => {

@@ -8,7 +8,7 @@ import { triggerRuntimeOf } from './triggers/trigger-runtime.js';
 /** Name of the leader lease of the ref poller and the schedule loop. */
 export const TRIGGER_LOOPS_LEASE = 'triggers';
 
-/** What the leader runs: started when this process becomes leader, stopped when it stops being leader. */
+/** Work that only the leader runs, started when this process becomes leader and stopped when it stops being leader. */
 export interface LeaderDuties {
   start(): void;
   stop(): Promise<void>;
@@ -31,8 +31,8 @@ export interface LeaderLeaseOptions {
  * A lease in `server_leases` that one server process holds at a time, so
  * work that must run once per installation (polling repositories, firing
  * schedules) runs in one process. Every process tries to take or renew the
- * lease every third of its duration; the holder runs the duties, and when it
- * dies, another process takes the lease once it expires and starts them.
+ * lease every third of its duration, and the holder runs the duties. When the
+ * holder dies, another process takes the lease once it expires and starts them.
  */
 export class LeaderLease {
   readonly ownerId: string;

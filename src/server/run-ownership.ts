@@ -6,6 +6,16 @@ import type { Store } from '../store/open-store.js';
 import { leaseDb } from './run-ownership-tables.js';
 import type { ServerLogger } from './server-logger.js';
 
+// Several `sluice serve` processes on one PostgreSQL database: each process gets
+// its own --data folder (repository mirrors, run checkouts and its owner id in
+// `server-id`), and every process needs the same `server.key`, because each one
+// decrypts job payloads and secrets that another process sealed. Log chunk files
+// live under `<data>/files/logs`, so `<data>/files` must be one shared folder (a
+// symlink or a network mount) for either API to serve every log.
+// NOTE: artifacts are written under `<data>/runs/<run id>` of the process that
+// drives the run (the absolute path travels in the job payload), and the
+// artifact routes read their own `<data>/runs`, so the other API does not list them.
+
 /** How long a run or leader lease lasts without renewal, in milliseconds, unless SLUICE_LEASE_MS sets it. */
 export const DEFAULT_LEASE_MS = 30_000;
 
