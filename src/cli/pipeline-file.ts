@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** File names looked for, in order, when no pipeline file is given. */
 export const DEFAULT_PIPELINE_FILES = ['azure-pipelines.yml', 'azure-pipelines.yaml', '.azure-pipelines.yml'];
@@ -66,12 +62,15 @@ function displayName(sourceRoot: string, path: string): string {
   return !name || name.startsWith('..') || isAbsolute(name) ? path : name.split(sep).join('/');
 }
 
+/**
+ * Returns the top folder of the git work tree around `folder`: the nearest
+ * folder with a `.git` entry (a folder, or a file in worktrees and submodules).
+ * Looked up on disk because starting git costs more than the whole lookup.
+ */
 async function findGitRoot(folder: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd: folder, timeout: 10_000 });
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    if (await exists(join(current, '.git'))) return current;
+    if (dirname(current) === current) return undefined;
   }
 }
 

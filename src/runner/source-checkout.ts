@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -24,6 +24,21 @@ export interface CheckoutSummary {
 async function git(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise<string> {
   const { stdout } = await execFileAsync('git', args, { cwd, timeout: CHECKOUT_GIT_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer });
   return stdout;
+}
+
+/**
+ * True when `dir/.git` is a repository folder (with `objects` and `refs`) or a
+ * `gitdir:` file, as in worktrees and submodules: then `dir` is a work tree's top.
+ */
+async function looksLikeWorkTreeTop(dir: string): Promise<boolean> {
+  const dotGit = join(dir, '.git');
+  const stats = await lstat(dotGit).catch(() => undefined);
+  if (stats?.isDirectory()) {
+    const entries = await readdir(dotGit).catch(() => [] as string[]);
+    return entries.includes('objects') && entries.includes('refs') && entries.includes('HEAD');
+  }
+  if (stats?.isFile()) return (await readFile(dotGit, 'utf8').catch(() => '')).startsWith('gitdir:');
+  return false;
 }
 
 /**
@@ -94,12 +109,20 @@ async function cloneHistory(sourceRoot: string, target: string, warnings: string
   }
 }
 
-/** Moves the cloned history into the copied files and builds the index at HEAD. */
-async function attachHistory(target: string, warnings: string[]): Promise<boolean> {
+/**
+ * Moves the cloned history into the copied files and gives it an index: the
+ * source's own index when it is a plain `.git` folder (git refreshes the file
+ * times on the next status), else one built at HEAD by `git reset`.
+ */
+async function attachHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
   const staging = `${target}.history`;
   try {
     await rename(join(staging, '.git'), join(target, '.git'));
-    await git(target, ['reset', '--quiet']);
+    const copiedIndex = await copyFile(join(sourceRoot, '.git', 'index'), join(target, '.git', 'index')).then(
+      () => true,
+      () => false,
+    );
+    if (!copiedIndex) await git(target, ['reset', '--quiet']);
     return true;
   } catch (error) {
     await rm(join(target, '.git'), { recursive: true, force: true });
@@ -126,8 +149,11 @@ export async function copySources(source: string, target: string, excludePath?: 
   await mkdir(target, { recursive: true });
 
   const skipPaths = excludePath && isInside(resolve(excludePath), sourceDir) ? [resolve(excludePath)] : [];
-  // `--show-toplevel` fails outside a work tree, so one git call answers both questions.
-  const topLevel = (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  // A real `.git` entry marks the top of a work tree without starting git; otherwise
+  // `--show-toplevel` answers both questions, failing outside a work tree.
+  const topLevel = (await looksLikeWorkTreeTop(sourceDir))
+    ? sourceDir
+    : (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (topLevel === '') {
     const fileCount = await copyTree(sourceDir, target, new Set(['.git']), skipPaths);
     return { fileCount, fromGit: false, hasHistory: false, warnings };
@@ -150,6 +176,6 @@ export async function copySources(source: string, target: string, excludePath?: 
     return count;
   })();
   const [cloned, fileCount] = await Promise.all([history, copied]);
-  const hasHistory = cloned ? await attachHistory(target, warnings) : false;
+  const hasHistory = cloned ? await attachHistory(topLevel, target, warnings) : false;
   return { fileCount, fromGit: true, hasHistory, warnings };
 }

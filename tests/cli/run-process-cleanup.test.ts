@@ -39,8 +39,10 @@ function trappingPipeline(pidFile: string): string {
     '  - bash: |',
     "      trap 'echo got SIGINT, carrying on' INT",
     `      echo $$ > '${pidFile}'`,
+    // The list is made before "ready": a SIGINT during `$(seq …)` would kill that subshell and empty the loop.
+    '      ticks=$(seq 1 600)',
     '      echo ready',
-    '      for i in $(seq 1 600); do echo tick $i; sleep 0.2 || true; done',
+    '      for i in $ticks; do echo tick $i; sleep 0.2 || true; done',
     '    displayName: Traps INT',
     '',
   ].join('\n');
@@ -84,13 +86,20 @@ describe('sluice run process cleanup', () => {
     const { repo, pidFile, workDir } = trappingRepository();
 
     let interrupts = 0;
+    let trapped = false;
     const result = await runSluice(['run', '--verbose', '--work-dir', workDir], {
       cwd: repo.path,
       onStdout: (text, child) => {
         if (interrupts === 0 && READY_LINE.test(text) && existsSync(pidFile)) {
           interrupts = 1;
           child.kill('SIGINT');
-        } else if (interrupts === 1 && text.includes('got SIGINT, carrying on')) {
+          return;
+        }
+        // A tick after the trap ran shows the step is still alive when the second Ctrl-C comes.
+        const trapAt = text.indexOf('got SIGINT, carrying on');
+        if (interrupts === 1 && trapAt >= 0) trapped = true;
+        const afterTrap = trapAt >= 0 ? text.slice(trapAt) : text;
+        if (trapped && interrupts === 1 && /\] tick \d+$/m.test(afterTrap)) {
           interrupts = 2;
           child.kill('SIGINT');
         }
