@@ -2,7 +2,7 @@ import { now, type EventSink } from '../events/run-event.js';
 import { aggregateResults, type TaskResult } from '../events/task-result.js';
 import type { StepDefinition } from '../language/pipeline/pipeline-model.js';
 import type { JobExecutor, JobOutcome, JobRequest } from '../runner/job-request.js';
-import { defaultDisplayName } from '../runner/step-action.js';
+import { defaultStepDisplayName } from '../language/pipeline/default-step-display-name.js';
 import type { DeploymentRuns, HookRun } from './deployment-hooks.js';
 
 /** Record numbers left after each hook run's steps for the runner's post-job steps (Cache@2 saves and the like). */
@@ -101,5 +101,5 @@ async function runHook(
 
 /** Puts the hook run's label in front of a step's display name, so the timeline shows which hook ran it. */
 function labelStep(step: StepDefinition, label: string): StepDefinition {
-  return { ...step, displayName: `${label}: ${step.displayName ?? defaultDisplayName(step)}` };
+  return { ...step, displayName: `${label}: ${step.displayName ?? defaultStepDisplayName(step)}` };
 }

@@ -5,6 +5,7 @@ import { collectAncestors } from './dependency-graph.js';
 import { decideCondition } from './item-condition.js';
 import type { PlannedJob, PlannedStage, RunPlan } from './run-plan.js';
 import { applyValues, applyVariableDefinitions, VariableSet } from './variable-set.js';
+import { defaultStepDisplayName } from '../language/pipeline/default-step-display-name.js';
 
 /** Options of `describePlan`. */
 export interface DescribePlanOptions {
@@ -228,29 +229,9 @@ function scriptFirstLine(step: StepDefinition): string | undefined {
   return firstLine.length > 60 ? `${firstLine.slice(0, 57)}...` : firstLine;
 }
 
-/**
- * Returns a step's display name, or the name Azure shows for a step without one:
- * the task name for tasks, and the script task's name for the script shortcuts.
- */
+/** Returns a step's display name, or the name Azure shows for a step without one. */
 export function stepDisplayName(step: StepDefinition): string {
-  if (step.displayName) return step.displayName;
-  switch (step.type) {
-    case 'script':
-      return 'CmdLine';
-    case 'bash':
-      return 'Bash';
-    case 'pwsh':
-    case 'powershell':
-      return 'PowerShell';
-    case 'task':
-      return step.task;
-    case 'checkout':
-      return `Checkout ${step.repository}`;
-    case 'download':
-      return `Download ${step.artifact ?? 'artifacts'}`;
-    case 'publish':
-      return `Publish ${step.artifact ?? step.path}`;
-  }
+  return step.displayName ?? defaultStepDisplayName(step);
 }
 
 /**

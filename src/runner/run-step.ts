@@ -9,7 +9,8 @@ import type { StepState } from './job-state.js';
 import { runScriptStep, type StepAttemptResult } from './run-script-step.js';
 import { runCheckoutStep, runUsePythonVersion } from './run-special-steps.js';
 import { RunnerErrorCode } from './runner-error-codes.js';
-import { defaultDisplayName, resolveStepAction } from './step-action.js';
+import { resolveStepAction } from './step-action.js';
+import { defaultStepDisplayName } from '../language/pipeline/default-step-display-name.js';
 import { macroExpander } from './step-environment.js';
 import { lookupTask } from './task-registry.js';
 import { findTaskPackage } from './task-packages/load-task-packages.js';
@@ -92,7 +93,7 @@ export async function runStep(context: JobRunContext, step: StepDefinition, inde
     parentId: request.record.id,
     type: 'step',
     name: step.name ?? `__step${index}`,
-    displayName: expand(step.displayName ?? defaultDisplayName(step)),
+    displayName: expand(step.displayName ?? defaultStepDisplayName(step)),
   };
   const state: StepState = { recordId: record.id, stepName: step.name };
   job.events.recordStarted(record);

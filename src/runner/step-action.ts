@@ -24,26 +24,6 @@ export type StepAction =
   /** A task run by a handler in src/runner/tasks/ (CopyFiles, Cache, the artifact tasks …). */
   | BuiltinTaskAction;
 
-/** Returns the name Azure shows for a step without `displayName`. */
-export function defaultDisplayName(step: StepDefinition): string {
-  switch (step.type) {
-    case 'script':
-      return 'CmdLine';
-    case 'bash':
-      return 'Bash';
-    case 'pwsh':
-    case 'powershell':
-      return 'PowerShell';
-    case 'task':
-      return step.task;
-    case 'checkout':
-      return `Checkout ${step.repository}`;
-    case 'download':
-      return `Download ${step.artifact ?? step.source}`;
-    case 'publish':
-      return `Publish ${step.artifact ?? step.path}`;
-  }
-}
 
 /** Parses a boolean input as task-lib's getBoolInput: true only for `true` in any case. */
 function isTrue(value: string | undefined): boolean {
