@@ -137,23 +137,29 @@ export function renderMarkdown(scenarios, machine, command) {
 }
 
 /**
- * Writes `section` into `path` between the bench markers, replacing the previous
- * results. A file without markers gets them appended, and a missing file is
- * created with `header` first.
+ * Writes `section` into the file at `path` between `startMarker` and
+ * `endMarker`, replacing what was there. A file without the markers gets them
+ * appended, and a missing file is created with `header` first. Text outside the
+ * markers is kept, so several benchmarks share one page.
  */
-export function writeReport(path, header, section) {
-  const block = `${START_MARKER}\n${section}${END_MARKER}\n`;
+export function writeMarkedSection(path, startMarker, endMarker, section, header = '# Benchmarks\n') {
+  const block = `${startMarker}\n${section}${endMarker}\n`;
   if (!existsSync(path)) {
     writeFileSync(path, `${header}\n${block}`);
     return;
   }
 
   const text = readFileSync(path, 'utf8');
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
   if (start === -1 || end < start) {
     writeFileSync(path, `${text.replace(/\n*$/, '\n')}\n${block}`);
     return;
   }
-  writeFileSync(path, text.slice(0, start) + block + text.slice(end + END_MARKER.length).replace(/^\n/, ''));
+  writeFileSync(path, text.slice(0, start) + block + text.slice(end + endMarker.length).replace(/^\n/, ''));
+}
+
+/** Writes the run benchmark's section of `path`, creating the file with `header` when missing. */
+export function writeReport(path, header, section) {
+  writeMarkedSection(path, START_MARKER, END_MARKER, section, header);
 }

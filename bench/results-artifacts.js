@@ -6,14 +6,14 @@
 // runs it after the other benchmarks. Needs an earlier `npm run build` (dist/).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { describeMachine } from './report.js';
+import { describeMachine, writeMarkedSection } from './report.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
@@ -215,15 +215,7 @@ function renderSection({ artifacts, cache, machine, command }) {
 
 /** Replaces this benchmark's section between its markers, or appends it. */
 function writeSection(section) {
-  const block = `${START_MARKER}\n${section}${END_MARKER}\n`;
-  const text = readFileSync(REPORT_PATH, 'utf8');
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
-  if (start === -1 || end < start) {
-    writeFileSync(REPORT_PATH, `${text.replace(/\n*$/, '\n')}\n${block}`);
-    return;
-  }
-  writeFileSync(REPORT_PATH, text.slice(0, start) + block + text.slice(end + END_MARKER.length).replace(/^\n/, ''));
+  writeMarkedSection(REPORT_PATH, START_MARKER, END_MARKER, section);
 }
 
 /**

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import Database from 'better-sqlite3';
 
-import { describeMachine } from './report.js';
+import { describeMachine, writeMarkedSection } from './report.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SLUICE_BIN = join(REPO_ROOT, 'bin', 'sluice.js');
@@ -217,12 +217,7 @@ export function renderServerSection(result, machine, command) {
 
 /** Replaces this benchmark's section of docs/benchmarks.md, or appends it. */
 function writeSection(section) {
-  const block = `${START_MARKER}\n${section}${END_MARKER}\n`;
-  const text = readFileSync(REPORT_PATH, 'utf8');
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
-  const next = start === -1 || end < start ? `${text.replace(/\n*$/, '\n')}\n${block}` : text.slice(0, start) + block + text.slice(end + END_MARKER.length).replace(/^\n/, '');
-  writeFileSync(REPORT_PATH, next);
+  writeMarkedSection(REPORT_PATH, START_MARKER, END_MARKER, section);
 }
 
 /** Runs the benchmark, prints its section and writes it into docs/benchmarks.md unless `write` is false. */

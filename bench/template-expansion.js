@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { describeMachine, median } from './report.js';
+import { describeMachine, median, writeMarkedSection } from './report.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
@@ -264,15 +264,7 @@ export function renderTemplateMarkdown(results, machine, command) {
  * the markers when they are missing. Text outside the markers is kept.
  */
 export function writeTemplateReport(path, section) {
-  const block = `${START_MARKER}\n${section}${END_MARKER}\n`;
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
-  if (start === -1 || end < start) {
-    writeFileSync(path, `${text.replace(/\n*$/, '\n')}\n${block}`);
-    return;
-  }
-  writeFileSync(path, text.slice(0, start) + block + text.slice(end + END_MARKER.length).replace(/^\n/, ''));
+  writeMarkedSection(path, START_MARKER, END_MARKER, section);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { aggregateResults, type TaskResult } from '../events/task-result.js';
+import type { TaskResult } from '../events/task-result.js';
 import type { StepDefinition } from '../language/pipeline/pipeline-model.js';
 import { runChildProcess } from './child-process-run.js';
 import { findExecutable } from './executable-lookup.js';
@@ -16,6 +16,7 @@ import type { ContainerErrorCodeValue } from './containers/container-error-codes
 import { CONTAINER_SHELLS, containerLaunch, stepPlacement } from './containers/container-step-launch.js';
 import { formatLocation } from '../language/source-location.js';
 import { MS_PER_MINUTE } from './job-control.js';
+import { processOutcome } from './process-outcome.js';
 
 /** Result of one attempt of a step. */
 export interface StepAttemptResult {
@@ -132,28 +133,10 @@ export async function runScriptStep(context: JobRunContext, step: StepDefinition
   if (exit.processGroupId !== undefined) context.processGroups.add(exit.processGroupId);
   if ((exit.timedOut || exit.canceled) && stopInContainer) await stopInContainer();
 
-  const tool = toolName(action);
-  let outcome: StepAttemptResult;
-  if (exit.startError) {
-    outcome = { result: 'failed', code: RunnerErrorCode.ProcessStartFailed, reason: `could not start ${launch.file}: ${exit.startError.message}` };
-  } else if (exit.timedOut) {
-    const minutes = step.timeoutInMinutes > 0 && !startedCanceled ? step.timeoutInMinutes : (timeoutMs ?? 0) / MS_PER_MINUTE;
-    outcome = { result: 'failed', code: RunnerErrorCode.StepTimedOut, reason: `timed out after ${minutes} minutes` };
-  } else if (exit.canceled) {
-    outcome = { result: 'canceled', reason: context.control.cancelReason ?? 'the step was canceled' };
-  } else if (exit.exitCode !== 0) {
-    const how = exit.exitCode === undefined ? `was terminated by signal ${exit.signal ?? 'unknown'}` : `exited with code '${exit.exitCode}'`;
-    outcome = { result: 'failed', code: RunnerErrorCode.NonZeroExitCode, reason: `${tool} ${how}.` };
-  } else if (action.failOnStderr && stderrLines > 0) {
-    outcome = { result: 'failed', code: RunnerErrorCode.StderrWritten, reason: `${tool} wrote ${stderrLines} line(s) to the standard error stream and failOnStderr is true.` };
-  } else {
-    outcome = { result: 'succeeded' };
-  }
-
-  if (state.completeResult && outcome.result !== 'canceled') {
-    const merged = aggregateResults([outcome.result, state.completeResult]);
-    if (merged !== outcome.result && outcome.reason === undefined) outcome = { result: merged, reason: `task.complete set the result to ${state.completeResult}` };
-    else outcome = { ...outcome, result: merged };
-  }
-  return outcome;
+  const minutes = step.timeoutInMinutes > 0 && !startedCanceled ? step.timeoutInMinutes : (timeoutMs ?? 0) / MS_PER_MINUTE;
+  return processOutcome(
+    exit,
+    { file: launch.file, toolName: toolName(action), timeoutMinutes: minutes, failOnStderr: action.failOnStderr, stderrLines, cancelReason: context.control.cancelReason },
+    state,
+  );
 }

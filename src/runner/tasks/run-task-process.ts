@@ -1,4 +1,3 @@
-import { aggregateResults } from '../../events/task-result.js';
 import type { StepDefinition } from '../../language/pipeline/pipeline-model.js';
 import { runChildProcess, type ProcessLaunch } from '../child-process-run.js';
 import { MS_PER_MINUTE } from '../job-control.js';
@@ -7,6 +6,7 @@ import type { StepState } from '../job-state.js';
 import { handleLoggingCommand } from '../logging-command-handlers.js';
 import { parseFormattingCommand, parseLoggingCommand, type LoggingCommand } from '../logging-command-parser.js';
 import type { StepAttemptResult } from '../run-script-step.js';
+import { processOutcome } from '../process-outcome.js';
 import { RunnerErrorCode } from '../runner-error-codes.js';
 
 /** How to run a task's process and judge its end. */
@@ -63,26 +63,16 @@ export async function runTaskProcess(context: JobRunContext, step: StepDefinitio
   });
   if (exit.processGroupId !== undefined) context.processGroups.add(exit.processGroupId);
 
-  let outcome: StepAttemptResult;
-  if (exit.startError) {
-    outcome = { result: 'failed', code: RunnerErrorCode.ProcessStartFailed, reason: `could not start ${options.launch.file}: ${exit.startError.message}` };
-  } else if (exit.timedOut) {
-    outcome = { result: 'failed', code: RunnerErrorCode.StepTimedOut, reason: `timed out after ${(timeoutMs ?? 0) / MS_PER_MINUTE} minutes` };
-  } else if (exit.canceled) {
-    outcome = { result: 'canceled', reason: context.control.cancelReason ?? 'the step was canceled' };
-  } else if (exit.exitCode !== 0) {
-    const how = exit.exitCode === undefined ? `was terminated by signal ${exit.signal ?? 'unknown'}` : `exited with code '${exit.exitCode}'`;
-    outcome = { result: 'failed', code: RunnerErrorCode.NonZeroExitCode, reason: `${options.toolName} ${how}.` };
-  } else if (options.failOnStderr && stderrLines > 0) {
-    outcome = { result: 'failed', code: RunnerErrorCode.StderrWritten, reason: `${options.toolName} wrote ${stderrLines} line(s) to the standard error stream and failOnStderr is true.` };
-  } else {
-    outcome = { result: 'succeeded' };
-  }
-
-  if (state.completeResult && outcome.result !== 'canceled') {
-    const merged = aggregateResults([outcome.result, state.completeResult]);
-    if (merged !== outcome.result && outcome.reason === undefined) outcome = { result: merged, reason: `task.complete set the result to ${state.completeResult}` };
-    else outcome = { ...outcome, result: merged };
-  }
-  return outcome;
+  return processOutcome(
+    exit,
+    {
+      file: options.launch.file,
+      toolName: options.toolName,
+      timeoutMinutes: (timeoutMs ?? 0) / MS_PER_MINUTE,
+      failOnStderr: options.failOnStderr ?? false,
+      stderrLines,
+      cancelReason: context.control.cancelReason,
+    },
+    state,
+  );
 }
