@@ -6,7 +6,7 @@ import { AgentError, AgentErrorCode } from './agent-error-codes.js';
 /** First wait before retrying a request that failed on the network or with a 5xx status, in milliseconds. */
 export const RETRY_FIRST_DELAY_MS = 250;
 
-/** Longest wait between retries, in milliseconds. */
+/** Maximum wait between retries, in milliseconds. */
 export const RETRY_MAX_DELAY_MS = 10_000;
 
 /** An error response of the server: its status and the `{ error: { code, message, hint } }` body. */
@@ -21,7 +21,7 @@ export class ServerResponseError extends Error {
     this.name = 'ServerResponseError';
   }
 
-  /** True for answers that a retry may change: server errors and 429. */
+  /** True for responses that a retry may change: server errors and 429. */
   get isTransient(): boolean {
     return this.status >= 500 || this.status === 429;
   }

@@ -23,18 +23,18 @@ export const AgentRoutes = {
 export const AGENT_HEARTBEAT_MS = 10_000;
 
 /**
- * Lease an agent asks for, as a multiple of its heartbeat interval: two
+ * Lease an agent requests, as a multiple of its heartbeat interval: two
  * heartbeats may be lost before the server gives the job to another agent.
  */
 export const LEASE_HEARTBEATS = 3;
 
-/** Longest wait of one `jobs/next` long-poll, in seconds. */
+/** Maximum wait of one `jobs/next` long-poll, in seconds. */
 export const MAX_POLL_WAIT_SECONDS = 60;
 
 /** Wait of one `jobs/next` long-poll when the agent gives none, in seconds. */
 export const DEFAULT_POLL_WAIT_SECONDS = 30;
 
-/** Most events in one `events` request; the agent's batches are smaller. */
+/** Maximum number of events in one `events` request. The agent's batches are smaller. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
 /** Body of `POST /api/agent/register`. */
@@ -48,7 +48,7 @@ export interface RegisterRequest {
   replace?: boolean;
 }
 
-/** Answer of `register`: the agent token is returned once and cannot be read again. */
+/** Response of `register`: the agent token is returned once and cannot be read again. */
 export interface RegisterResponse {
   agentId: number;
   name: string;
@@ -62,7 +62,7 @@ export interface SessionRequest {
   version?: string;
 }
 
-/** Answer of `session`: the ids of jobs that were leased to the previous process and are queued again. */
+/** Response of `session`: the ids of jobs that were leased to the previous process and are queued again. */
 export interface SessionResponse {
   agentId: number;
   name: string;
@@ -78,7 +78,7 @@ export interface NextJobRequest {
   leaseSeconds: number;
 }
 
-/** Answer of `jobs/next` when a job was handed out (otherwise 204 No Content). */
+/** Response of `jobs/next` when a job was handed out (otherwise 204 No Content). */
 export interface NextJobResponse {
   jobId: number;
   runId: number;

@@ -2,7 +2,7 @@ import type { RunEvent } from '../events/run-event.js';
 import { AgentError, AgentErrorCode } from './agent-error-codes.js';
 import { isTransientError, retryDelayMs } from './agent-client.js';
 
-/** Longest time an event waits in the buffer before it is sent, in milliseconds. */
+/** Maximum time an event waits in the buffer before it is sent, in milliseconds. */
 export const EVENT_FLUSH_INTERVAL_MS = 200;
 
 /** Events sent in one request at most; a full batch is sent at once. */

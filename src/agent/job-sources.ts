@@ -6,7 +6,7 @@ import { AgentError, AgentErrorCode } from './agent-error-codes.js';
 
 const execFileAsync = promisify(execFile);
 
-/** Longest time one git command of a source fetch may take, in milliseconds. */
+/** Maximum time one git command of a source fetch may take, in milliseconds. */
 export const GIT_TIMEOUT_MS = 10 * 60_000;
 
 const inProgress = new Map<string, Promise<string>>();

@@ -120,7 +120,7 @@ async function resumeOrRegister(config: AgentConfig, logger: Logger): Promise<Ag
     if (!(error instanceof ServerResponseError) || error.isTransient) throw error;
     throw new AgentError(AgentErrorCode.RegistrationFailed, `registration was rejected: ${error.code} ${error.message}`, error.hint ?? 'check the registration token and the agent name', { cause: error });
   }
-  if (answer === undefined) throw new AgentError(AgentErrorCode.ProtocolError, 'the server answered the registration without a body');
+  if (answer === undefined) throw new AgentError(AgentErrorCode.ProtocolError, 'the server returned an empty response to the registration');
   const identity: AgentIdentity = { url: config.url, agentId: answer.agentId, name: answer.name, pool: answer.pool, token: answer.token };
   await saveIdentity(config.workDir, identity);
   logger.info({ agentId: identity.agentId, name: identity.name, pool: identity.pool }, 'agent registered');

@@ -8,7 +8,7 @@ import { loadServiceConnections } from '../runner/tasks/service-connections.js';
 import type { ServiceConnection } from '../runner/tasks/service-connections.js';
 import { CliErrorCodes } from './cli-error-codes.js';
 
-/** What a local run is given besides the pipeline: secrets, task packages, service connections. */
+/** Inputs of a local run besides the pipeline: secrets, task packages, service connections. */
 export interface RunInputs {
   secrets: Record<string, string>;
   taskPackages: TaskPackage[];

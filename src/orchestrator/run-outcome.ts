@@ -1,7 +1,7 @@
 import type { JobCoverageSummary, JobTestRunSummary } from '../runner/job-request.js';
 import type { TaskResult } from '../events/task-result.js';
 
-/** How one job instance ended. Skipped and canceled jobs have no start time. */
+/** The end state of one job instance. Skipped and canceled jobs have no start time. */
 export interface JobRunOutcome {
   /** The instance name (`Tests_py311`), unique in the stage. */
   name: string;
@@ -27,7 +27,7 @@ export interface JobRunOutcome {
   environment?: { name: string; resourceName?: string };
 }
 
-/** How one stage ended, with its job instances in plan order. */
+/** The end state of one stage, with its job instances in plan order. */
 export interface StageOutcome {
   name: string;
   displayName: string;

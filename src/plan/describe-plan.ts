@@ -222,7 +222,7 @@ function outlineSteps(steps: readonly StepDefinition[]): StepOutline[] {
   }));
 }
 
-/** The first line of a script step, so a listing tells unnamed scripts apart. */
+/** The first line of a script step, so a listing distinguishes unnamed scripts. */
 function scriptFirstLine(step: StepDefinition): string | undefined {
   if (step.type !== 'script' && step.type !== 'bash' && step.type !== 'pwsh' && step.type !== 'powershell') return undefined;
   const firstLine = step.script.trim().split('\n')[0] ?? '';

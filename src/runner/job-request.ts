@@ -2,14 +2,14 @@ import type { EventSink, RecordRef } from '../events/run-event.js';
 import type { TaskResult } from '../events/task-result.js';
 import type { ContainerResource, PoolDefinition, StepDefinition } from '../language/pipeline/pipeline-model.js';
 
-/** A variable as a job sees it at start: already merged across scopes. */
+/** A variable as a job receives it at start, already merged across scopes. */
 export interface JobVariable {
   value: string;
   isSecret: boolean;
   readonly: boolean;
 }
 
-/** Where `checkout: self` takes its sources from. */
+/** The source of `checkout: self`. */
 export interface SourceRepository {
   /** The checkout (work tree) the run started in. */
   path: string;
@@ -20,7 +20,7 @@ export interface SourceRepository {
 /**
  * Everything the runner needs to run one job on this machine. The orchestrator
  * builds it after template expansion, matrix expansion and variable merging, with
- * `$[ ]` runtime expressions already evaluated, so the runner knows no graph.
+ * `$[ ]` runtime expressions already evaluated, so the runner needs no knowledge of the dependency graph.
  */
 export interface JobRequest {
   runId: string;
@@ -102,10 +102,10 @@ export interface JobCoverageSummary {
   branches: { covered: number; total: number; percent: number };
 }
 
-/** What the runner reports back when a job ends. */
+/** The runner's report when a job ends. */
 export interface JobOutcome {
   result: TaskResult;
-  /** Why the job failed or was canceled, in words a user understands. */
+  /** The reason the job failed or was canceled, in words a user understands. */
   reason?: string;
   /** Output variables by `step.variable` (`isOutput=true`), values unmasked for use by dependants. */
   outputs: Record<string, string>;

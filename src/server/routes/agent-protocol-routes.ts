@@ -53,9 +53,9 @@ import { positiveId } from './route-params.js';
 export const QUEUE_CHECK_MS = 1000;
 
 /**
- * Longest time a long-poll waits without looking at the queue, in
- * milliseconds. The run coordinator does not call `notifyJobQueued` yet, so
- * this is the latency of a job reaching a waiting agent.
+ * Maximum time a long-poll waits without looking at the queue, in
+ * milliseconds. It bounds the delay of a job that no `notifyJobQueued` call
+ * announced, such as one re-queued after its lease expired.
  */
 export const CLAIM_RECHECK_MS = 200;
 
@@ -420,7 +420,10 @@ async function ownedJob(context: ServerContext, request: FastifyRequest): Promis
 
 /** Rejects an event that would write outside the job's own timeline record and its steps. */
 function assertEventOfJob(event: EventsRequest['events'][number], jobRecordId: string, index: number): void {
-  const recordId = event.type === 'record-started' || event.type === 'record-finished' ? event.record.id : 'recordId' in event ? event.recordId : undefined;
+  let recordId: string | undefined;
+  if (event.type === 'record-started' || event.type === 'record-finished') recordId = event.record.id;
+  else if ('recordId' in event) recordId = event.recordId;
+
   if (recordId === jobRecordId || (recordId !== undefined && recordId.startsWith(`${jobRecordId}.`))) return;
   throw new ApiError('invalidRequest', `event ${index} is for record '${String(recordId)}', outside job record '${jobRecordId}'`, "send only events of the job's record and its steps");
 }

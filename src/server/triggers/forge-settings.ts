@@ -76,7 +76,11 @@ export class ForgeSettingsRepository {
       allow_secrets_for_forks: input.allowSecretsForForks === true ? 1 : 0,
       updated_at: time,
     };
-    const sealed = input.token === undefined ? undefined : input.token === null || input.token === '' ? null : this.secrets.seal(input.token, TOKEN_CONTEXT);
+    // undefined keeps the stored token, null or '' removes it, anything else replaces it.
+    let sealed: string | null | undefined;
+    if (input.token === undefined) sealed = undefined;
+    else if (input.token === null || input.token === '') sealed = null;
+    else sealed = this.secrets.seal(input.token, TOKEN_CONTEXT);
 
     await triggerDb(this.store)
       .insertInto('forge_settings')
