@@ -117,6 +117,9 @@ describe('two servers on one PostgreSQL database', () => {
     expect((await waitForCompletion(setup.a, setup.adminToken, onB)).result).toBe('succeeded');
 
     // Each run was driven by the process that accepted it, and only by that one.
+    // The server logs 'run completed' just after it stores the result, so the
+    // API can report the run completed before that line reaches stdout.
+    await waitFor(async () => (messagesFor(setup.a, 'run completed', onA) > 0 && messagesFor(setup.b, 'run completed', onB) > 0 ? true : undefined));
     expect(messagesFor(setup.a, 'run completed', onA)).toBe(1);
     expect(messagesFor(setup.b, 'run completed', onA)).toBe(0);
     expect(messagesFor(setup.b, 'run completed', onB)).toBe(1);
