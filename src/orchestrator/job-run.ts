@@ -5,6 +5,8 @@ import { aggregateResults, type TaskResult } from '../events/task-result.js';
 import type { ExpressionValue } from '../language/expressions/expression-context.js';
 import { evaluateRuntimeExpression, matchRuntimeExpression } from '../language/expressions/runtime-expression.js';
 import type { StepDefinition, VariableDefinition } from '../language/pipeline/pipeline-model.js';
+import { parseBooleanWord } from '../language/pipeline/node-reader.js';
+import { formatLocation } from '../language/source-location.js';
 import { expandMacros } from '../language/variables/macro-expansion.js';
 import { collectAncestors } from '../plan/dependency-graph.js';
 import { decideCondition } from '../plan/item-condition.js';
@@ -90,6 +92,7 @@ export async function runJob(
   if (!decision.run) return report(finishWithoutRunning(state, scope, job, job.instances, decision.result, decision.reason));
 
   const instances = job.runtimeMatrix ? expandRuntimeMatrix(state, scope, job, namedValues, jobScope, errors) : job.instances;
+  const continueOnError = instances.map((instance) => continueOnErrorOf(state, scope, job, instance, namedValues, resolved, errors));
   if (errors.length > 0) return report(finishWithoutRunning(state, scope, job, instances, 'failed', errors.join('\n')));
 
   const phaseSlots = new JobSlots(job.maxParallel);
@@ -98,7 +101,7 @@ export async function runJob(
       runInstance(state, scope, job, instance, resolved, phaseSlots, canceledAtDecision),
     ),
   );
-  return report({ finished: finishedJob(job, instances, outcomes), outcomes });
+  return report({ finished: finishedJob(instances, outcomes, continueOnError), outcomes });
 }
 
 /** Records every instance (or the job itself, for an unexpanded runtime matrix) as not run. */
@@ -116,7 +119,9 @@ function finishWithoutRunning(
     const finishTime = emitFinished(state, record, result, reason);
     return emptyOutcome(job, instance, record, result, reason, finishTime);
   });
-  return { finished: finishedJob(job, targets, outcomes), outcomes };
+  // A `$[ ]` continueOnError is not evaluated for a job that does not run, so it counts as false here.
+  const continueOnError = targets.map(() => job.continueOnError);
+  return { finished: finishedJob(targets, outcomes, continueOnError), outcomes };
 }
 
 /**
@@ -290,7 +295,7 @@ function buildRequest(
     source: options.source,
     workRoot: options.workRoot,
     // One artifact store per run, shared by its jobs, so a later job downloads what an earlier one published.
-    artifactStoreRoot: join(options.workRoot, 'artifacts'),
+    artifactStoreRoot: options.artifactStoreRoot ?? join(options.workRoot, 'artifacts'),
     positionInPhase: instance.positionInPhase,
     totalJobsInPhase: instance.totalJobsInPhase,
   };
@@ -342,14 +347,19 @@ function jobSteps(job: PlannedJob): StepDefinition[] {
 }
 
 /**
- * Summarises a job for its dependants. The result is the worst instance result,
- * and `continueOnError` turns a failure into succeededWithIssues
- * (learn.microsoft.com/azure/devops/pipelines/process/phases). Output keys of a
- * matrix leg or slice get the leg name as a prefix.
+ * Summarises a job for its dependants. The result is the worst instance result
+ * after `continueOnError` (one flag per instance) has turned each failure into
+ * succeededWithIssues (learn.microsoft.com/azure/devops/pipelines/process/phases).
+ * Output keys of a matrix leg or slice get the leg name as a prefix.
  */
-function finishedJob(job: PlannedJob, instances: readonly JobInstance[], outcomes: readonly JobRunOutcome[]): FinishedJob {
-  let result = aggregateResults(outcomes.map((outcome) => outcome.result));
-  if (result === 'failed' && job.continueOnError) result = 'succeededWithIssues';
+function finishedJob(
+  instances: readonly JobInstance[],
+  outcomes: readonly JobRunOutcome[],
+  continueOnError: readonly boolean[],
+): FinishedJob {
+  const result = aggregateResults(
+    outcomes.map((outcome, index) => (outcome.result === 'failed' && continueOnError[index] ? 'succeededWithIssues' : outcome.result)),
+  );
 
   const outputs: Record<string, string> = {};
   outcomes.forEach((outcome, index) => {
@@ -357,6 +367,53 @@ function finishedJob(job: PlannedJob, instances: readonly JobInstance[], outcome
     for (const [key, value] of Object.entries(outcome.outputs)) outputs[leg ? `${leg}.${key}` : key] = value;
   });
   return { result, outputs };
+}
+
+/**
+ * Decides continueOnError for one job instance. A `$[ ]` value is evaluated with
+ * the named values of the job's condition and the variables the instance gets,
+ * matrix leg included, so `$[eq(variables.rust, 'beta')]` differs per leg. Its
+ * result must be a YAML boolean word; an error is added to `errors` and gives false.
+ */
+function continueOnErrorOf(
+  state: RunState,
+  scope: StageScope,
+  job: PlannedJob,
+  instance: JobInstance,
+  namedValues: Record<string, ExpressionValue>,
+  jobDefinitions: VariableDefinition[],
+  errors: string[],
+): boolean {
+  const expression = job.definition.continueOnErrorExpression;
+  if (expression === undefined) return job.continueOnError;
+
+  // Lowest precedence first, as buildRequest applies them: pipeline, stage, matrix leg, job, queue-time values.
+  const variables = baseVariables(state, scope);
+  applyValues(variables, instance.matrixVariables);
+  applyVariableDefinitions(variables, jobDefinitions);
+  applyQueueScope(variables, state.options);
+
+  let text: string;
+  try {
+    text = evaluateRuntimeExpression(matchRuntimeExpression(expression.value) ?? expression.value, {
+      mode: 'runtime',
+      namedValues: { ...namedValues, variables: variables.toValues() },
+      counter: state.options.counter,
+      now: state.startTime,
+    }, expression.location);
+  } catch (error) {
+    errors.push(`continueOnError of job '${instance.name}': ${describeEvaluationError(expression.value, expression.location, error)}`);
+    return false;
+  }
+
+  const value = parseBooleanWord(text);
+  if (value !== undefined) return value;
+  // The value is left out of the message because it may come from a secret variable.
+  errors.push(
+    `${formatLocation(expression.location)}: PIPE002: continueOnError of job '${instance.name}' did not evaluate to a boolean ` +
+      `(in '${expression.value.trim()}'); make the expression return true or false`,
+  );
+  return false;
 }
 
 function baseVariables(state: RunState, scope: StageScope): VariableSet {

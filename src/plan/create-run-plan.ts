@@ -187,8 +187,9 @@ function resolveJobDependencies(stage: StageDefinition, bag: DiagnosticBag): Dep
     );
   }
 
-  // Dependencies on unknown names are reported above and do not count here.
-  if (stage.jobs.length > 0 && edges.every((jobEdges) => jobEdges.length > 0)) {
+  // Dependencies on unknown names are reported above and do not count here. When every
+  // job has a dependency there is a cycle, and a reported cycle (PLAN004) already explains why none can start.
+  if (cycles.length === 0 && stage.jobs.length > 0 && edges.every((jobEdges) => jobEdges.length > 0)) {
     bag.error(
       PlanErrorCode.noRootJob,
       `every job of stage '${stage.name}' depends on another job, so none can start`,

@@ -52,12 +52,6 @@ const EXPECTED_FAILURES: Record<string, ExpectedFailure> = {
     codes: ['PLAN003'],
     reason: 'the Package job depends on Test_Primary and Test_Secondary, which macos.yml at this commit no longer includes; Azure rejects an unknown dependsOn too',
   },
-  'crate-ci/azure-pipelines azure-pipelines.yml': {
-    codes: ['PIPE002'],
-    // NOTE: Azure's schema types a job's continueOnError as a string, and this template sets it per
-    // matrix leg with $[eq(variables.rust, 'beta')]. Sluice's job model holds only a boolean.
-    reason: 'default.yml sets a job\'s continueOnError to a runtime expression ($[ ]), which Sluice does not support yet',
-  },
 };
 
 /** Values for the runtime parameters that OneFuzz-Coverage declares without defaults. */

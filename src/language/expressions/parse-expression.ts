@@ -45,10 +45,26 @@ export function parseExpression(
   const parser = new ExpressionParser(lexed.tokens);
   const ast = parser.parseAll();
 
-  const inputs = [...lexed.errors, ...parser.errors].sort((a, b) => a.offset - b.offset);
+  const inputs = firstPerSite([...lexed.errors, ...parser.errors].sort((a, b) => a.offset - b.offset));
   const diagnostics = inputs.map(toDiagnostic);
   if (diagnostics.length > 0 || !ast) return { diagnostics };
   return { ast, diagnostics };
+}
+
+/**
+ * Keeps the first error of each code at each offset. One mistake can be met
+ * more than once while the parser unwinds: text that ends inside `eq(1, ` lacks
+ * both an argument and the closing `)`, and each enclosing call meets the same end.
+ * The first report is the innermost one, so it is kept.
+ */
+function firstPerSite(inputs: ExpressionDiagnosticInput[]): ExpressionDiagnosticInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => {
+    const site = `${input.code}@${input.offset}`;
+    if (seen.has(site)) return false;
+    seen.add(site);
+    return true;
+  });
 }
 
 /** A recursive-descent parser over the token list; it records errors and resynchronises. */

@@ -4,6 +4,7 @@ import { expandTemplates } from '../templates/expand-templates.js';
 import { readBoundedText } from '../templates/read-bounded-text.js';
 import { MAX_TEMPLATE_TEXT_CHARACTERS } from '../templates/template-limits.js';
 import { SourceFileSet } from '../source-file-set.js';
+import { uniqueDiagnostics } from '../unique-diagnostics.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import type { YamlNode } from '../yaml/yaml-node.js';
 import { normalizePipeline } from './normalize-pipeline.js';
@@ -30,6 +31,18 @@ export interface LoadedPipeline {
   expanded?: YamlNode;
   diagnostics: Diagnostic[];
   sources: SourceFileSet;
+}
+
+/**
+ * Returns false when template expansion would return a copy of `root` with no
+ * diagnostics: a mapping whose text contains no `${{`, `template`, `extends` or
+ * `parameters`, loaded with no runtime parameters (which expansion checks
+ * against the declarations). Skipping it saves a walk over every node at start-up.
+ */
+function needsExpansion(root: YamlNode, text: string, options: LoadPipelineOptions): boolean {
+  if (root.kind !== 'mapping') return true;
+  if (Object.keys(options.parameters ?? {}).length > 0) return true;
+  return /\$\{\{|template|extends|parameters/.test(text);
 }
 
 /**
@@ -87,19 +100,26 @@ export async function loadPipeline(
     return { diagnostics: [...loaded.diagnostics, empty], sources };
   }
 
-  const expanded = await expandTemplates(loaded.root, file, {
-    repositoryRoot: options.repositoryRoot ?? dirname(path),
-    parameters: options.parameters,
-    repositories: options.repositories,
-    variables: options.variables,
-    text,
-  });
+  const expanded = needsExpansion(loaded.root, text, options)
+    ? await expandTemplates(loaded.root, file, {
+        repositoryRoot: options.repositoryRoot ?? dirname(path),
+        parameters: options.parameters,
+        repositories: options.repositories,
+        variables: options.variables,
+        text,
+      })
+    : { root: loaded.root, diagnostics: [], files: new Map<string, string>() };
   for (const [name, content] of expanded.files) sources.set(name, content);
-  const diagnostics = [...loaded.diagnostics, ...expanded.diagnostics];
+  const diagnostics = uniqueDiagnostics([...loaded.diagnostics, ...expanded.diagnostics]);
   if (expanded.root === undefined || expanded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
     return { diagnostics, sources };
   }
 
   const normalized = normalizePipeline(expanded.root, file);
-  return { definition: normalized.definition, expanded: expanded.root, diagnostics: [...diagnostics, ...normalized.diagnostics], sources };
+  return {
+    definition: normalized.definition,
+    expanded: expanded.root,
+    diagnostics: uniqueDiagnostics([...diagnostics, ...normalized.diagnostics]),
+    sources,
+  };
 }

@@ -65,15 +65,22 @@ export function locatedText(node: YamlNode | undefined): Located<string> | undef
   return { value: node.text, location: node.location };
 }
 
+/** Returns the value of a YAML boolean word (true|y|yes|on|false|n|no|off, any case), or undefined for other text. */
+export function parseBooleanWord(text: string): boolean | undefined {
+  const word = text.toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
 /** Reads a YAML boolean field (true|y|yes|on|false|n|no|off, any case); reports anything else. */
 export function readBoolean(node: YamlNode | undefined, key: string, fallback: boolean, context: NormalizeContext): boolean {
   if (node === undefined) return fallback;
   if (node.kind !== 'scalar') return fallback;
   if (node.tag === 'null' || containsTemplateExpression(node)) return fallback;
 
-  const word = node.text.toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
+  const value = parseBooleanWord(node.text);
+  if (value !== undefined) return value;
 
   context.error('PIPE002', `"${key}" must be a boolean, but is "${node.text}"`, node.location,
     'Use true or false (y, yes, on, n, no and off are accepted too).');

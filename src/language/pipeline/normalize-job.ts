@@ -1,3 +1,4 @@
+import { matchRuntimeExpression } from '../expressions/runtime-expression.js';
 import type { YamlMapping, YamlNode } from '../yaml/yaml-node.js';
 import { DEPLOYMENT_KEYS, ENVIRONMENT_KEYS, JOB_KEYS, PHASE_KEYS, USES_KEYS, WORKSPACE_KEYS } from './key-tables.js';
 import { checkIdentifier } from './name-rules.js';
@@ -116,9 +117,9 @@ function readJobCommon(item: YamlMapping, kind: JobDefinition['kind'], kindKey: 
 export function readJobSettings(
   item: YamlMapping,
   context: NormalizeContext,
-): Pick<JobDefinition, 'continueOnError' | 'timeoutInMinutes' | 'cancelTimeoutInMinutes' | 'container' | 'services' | 'workspaceClean'> {
+): Pick<JobDefinition, 'continueOnError' | 'continueOnErrorExpression' | 'timeoutInMinutes' | 'cancelTimeoutInMinutes' | 'container' | 'services' | 'workspaceClean'> {
   return {
-    continueOnError: readBoolean(entryValue(item, 'continueOnError'), 'continueOnError', false, context),
+    ...readJobContinueOnError(entryValue(item, 'continueOnError'), context),
     timeoutInMinutes: readInteger(entryValue(item, 'timeoutInMinutes'), 'timeoutInMinutes',
       { min: 0, max: MAX_TIMEOUT_MINUTES, fallback: DEFAULT_JOB_TIMEOUT_MINUTES }, context),
     cancelTimeoutInMinutes: readInteger(entryValue(item, 'cancelTimeoutInMinutes'), 'cancelTimeoutInMinutes',
@@ -127,6 +128,21 @@ export function readJobSettings(
     services: readServices(entryValue(item, 'services'), context),
     workspaceClean: readWorkspace(entryValue(item, 'workspace'), context),
   };
+}
+
+/**
+ * Reads a job's continueOnError: a YAML boolean, or a whole-value `$[ ]` runtime
+ * expression. Azure's schema (service-schema.json of microsoft/azure-pipelines-vscode,
+ * definition jobContinueOnError) types it as a string, while a step's is a boolean.
+ */
+function readJobContinueOnError(
+  node: YamlNode | undefined,
+  context: NormalizeContext,
+): Pick<JobDefinition, 'continueOnError' | 'continueOnErrorExpression'> {
+  if (node?.kind === 'scalar' && matchRuntimeExpression(node.text) !== undefined) {
+    return { continueOnError: false, continueOnErrorExpression: { value: node.text, location: node.location } };
+  }
+  return { continueOnError: readBoolean(node, 'continueOnError', false, context) };
 }
 
 function readContainer(node: YamlNode | undefined, alias: string, context: NormalizeContext): JobDefinition['container'] {

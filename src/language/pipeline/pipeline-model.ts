@@ -130,7 +130,14 @@ export interface JobDefinition {
   displayName?: string;
   dependsOn: Located<string>[];
   condition?: Located<string>;
+  /** False when `continueOnErrorExpression` is set. */
   continueOnError: boolean;
+  /**
+   * A `$[ ]` runtime expression given as `continueOnError`, evaluated for each job
+   * instance when the job is reached. Azure's schema types a job's continueOnError
+   * as a string (a step's as a boolean), so a runtime expression is allowed there.
+   */
+  continueOnErrorExpression?: Located<string>;
   /** Minutes; 0 means no limit on a self-hosted machine. Default 60. */
   timeoutInMinutes: number;
   /** Minutes given to steps after a cancel. Default 5. */

@@ -134,6 +134,10 @@ export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   always: 'Run even when nothing changed since the last successful scheduled run.',
 };
 
+/** A job's continueOnError also takes a `$[ ]` runtime expression, because Azure's schema types it as a string. */
+const JOB_CONTINUE_ON_ERROR =
+  'Let dependants run when this job fails; they see it as succeeded with issues. true, false, or a $[ ] runtime expression evaluated per job instance.';
+
 /** Descriptions that differ by context, keyed `context.key`. */
 export const CONTEXT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'pipeline.name': 'Run number format, such as $(Date:yyyyMMdd)$(Rev:.r).',
@@ -146,6 +150,10 @@ export const CONTEXT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'repository.name': 'Repository name, such as owner/repo on GitHub.',
   'repository.type': 'Repository type: git (Azure Repos), github, githubenterprise or bitbucket.',
   'step.name': 'Reference name of the step, used to read its output variables as $(name.variable).',
+  'job.continueOnError': JOB_CONTINUE_ON_ERROR,
+  'phase.continueOnError': JOB_CONTINUE_ON_ERROR,
+  'deployment.continueOnError': JOB_CONTINUE_ON_ERROR,
+  'pipeline.continueOnError': JOB_CONTINUE_ON_ERROR,
   'schedule.displayName': 'Name of the schedule, available as Build.CronSchedule.DisplayName.',
 };
 

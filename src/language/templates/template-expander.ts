@@ -93,9 +93,15 @@ export class TemplateExpander {
     let current = scope;
     let chain: ChainState = 'none';
     const bodyMode: MappingMode = mode === 'variables' ? 'variables' : 'evaluate';
+    // loadYaml reports a key repeated as written (YAML003). The repeat is dropped here, so it is not reported again as TPL026.
+    const writtenKeys = new Set<string>();
 
     for (const entry of mapping.entries) {
       if (this.exhausted) return current;
+      if (!entry.key.text.trimStart().startsWith('${{')) {
+        if (writtenKeys.has(entry.key.text)) continue;
+        writtenKeys.add(entry.key.text);
+      }
 
       const directive = hasTemplateExpression(entry.key.text) ? parseDirective(entry.key.text) : undefined;
       if (directive) {

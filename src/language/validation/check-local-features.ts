@@ -61,6 +61,8 @@ function checkTaskStep(step: StepDefinition, local: LocalDefinitions, bag: Diagn
       step.location,
       `Use ${azureOnly.instead}, or run this part of the pipeline in Azure Pipelines.`,
     );
+    // The task cannot run locally with any connection, so VAL002 about its connection inputs would repeat VAL003.
+    return;
   }
 
   for (const [input, value] of Object.entries(step.inputs)) {

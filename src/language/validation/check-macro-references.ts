@@ -41,14 +41,33 @@ export function checkMacroReferences(
   knownNames: ReadonlySet<string> = new Set(),
   knownGroups: ReadonlySet<string> = new Set(),
 ): void {
+  const found: UndefinedReference[] = [];
   for (const stage of definition.stages) {
     for (const job of stage.jobs) {
       const scope = jobScope(definition, stage, job, knownGroups);
       if (!scope.complete) continue;
       for (const name of knownNames) if (!scope.names.has(name)) scope.names.set(name, name);
-      checkJobSteps(stage, job, scope.names, bag);
+      checkJobSteps(stage, job, scope.names, found);
     }
   }
+  for (const group of groupBySite(found)) reportUndefined(group, bag);
+}
+
+/**
+ * Groups references to one name in one field of one written step. A step of a
+ * template that several jobs include is checked once per job, so its mistake is
+ * reported once, naming those jobs.
+ */
+function groupBySite(references: readonly UndefinedReference[]): UndefinedReference[][] {
+  const groups = new Map<string, UndefinedReference[]>();
+  for (const reference of references) {
+    const location = reference.step.location;
+    const key = [location.file, location.line, location.column, reference.field, reference.name.toLowerCase(), reference.setter ?? ''].join('\u0000');
+    const group = groups.get(key);
+    if (group) group.push(reference);
+    else groups.set(key, [reference]);
+  }
+  return [...groups.values()];
 }
 
 function jobScope(definition: PipelineDefinition, stage: StageDefinition, job: JobDefinition, knownGroups: ReadonlySet<string>): JobScope {
@@ -76,7 +95,7 @@ function jobScope(definition: PipelineDefinition, stage: StageDefinition, job: J
   return { names, complete };
 }
 
-function checkJobSteps(stage: StageDefinition, job: JobDefinition, initial: Map<string, string>, bag: DiagnosticBag): void {
+function checkJobSteps(stage: StageDefinition, job: JobDefinition, initial: Map<string, string>, found: UndefinedReference[]): void {
   const names = new Map(initial);
   const stepNames = new Set<string>();
   const steps = stepsOfJob(job);
@@ -94,7 +113,7 @@ function checkJobSteps(stage: StageDefinition, job: JobDefinition, initial: Map<
         if (field.isScript && SHELL_COMMAND_LIKE.test(name) && suggestion === undefined && laterSetter === undefined) continue;
         seen.add(name.toLowerCase());
         const setter = laterSetter === undefined ? undefined : describeStep(steps[laterSetter]!, laterSetter);
-        reportUndefined({ name, field: field.label, step, index, stage, job, suggestion, setter }, bag);
+        found.push({ name, field: field.label, step, index, stage, job, suggestion, setter });
       }
     }
 
@@ -129,13 +148,19 @@ interface UndefinedReference {
   setter?: string;
 }
 
-function reportUndefined(reference: UndefinedReference, bag: DiagnosticBag): void {
+/** Maximum number of job names that one VAL006 message lists. It counts the others. */
+const MAX_LISTED_JOBS = 5;
+
+/** Reports one group of references to the same name at the same written place. */
+function reportUndefined(group: readonly UndefinedReference[], bag: DiagnosticBag): void {
+  const reference = group[0]!;
   const { name, step, index } = reference;
   const where = `'$(${name})' in the ${reference.field} of step ${describeStep(step, index)}`;
   const message = reference.setter
     ? `${where} refers to a variable that only step ${reference.setter} sets, and a variable set by a step is visible only to later steps; Azure leaves the text '$(${name})' unchanged`
-    : `${where} refers to a variable that no scope of job ${jobLabel(reference.stage, reference.job)} defines; Azure leaves the text '$(${name})' unchanged`;
-  const didYouMean = reference.suggestion ? `Did you mean '$(${reference.suggestion})'? ` : '';
+    : `${where} refers to a variable that no scope of ${describeJobs(group)} defines; Azure leaves the text '$(${name})' unchanged`;
+  const suggestion = group.find((item) => item.suggestion !== undefined)?.suggestion;
+  const didYouMean = suggestion ? `Did you mean '$(${suggestion})'? ` : '';
   const localOption = looksSecret(name) || reference.field.startsWith('env ')
     ? `If it is a secret of the pipeline settings in Azure Pipelines, give it to local runs with --secret ${name}=VALUE (or --secret ${name} to read it from the environment).`
     : `If it is a variable set in the pipeline settings of Azure Pipelines, give it to local runs with --variable ${name}=VALUE.`;
@@ -145,6 +170,16 @@ function reportUndefined(reference: UndefinedReference, bag: DiagnosticBag): voi
     step.location,
     `${didYouMean}Define '${name}' under "variables:" of the pipeline, stage or job, or set it in an earlier step with ##vso[task.setvariable variable=${name}]. ${localOption}`,
   );
+}
+
+/** Names the jobs of a group: `job 'A'`, `jobs 'A' and 'B'`, or the first few and a count. */
+function describeJobs(group: readonly UndefinedReference[]): string {
+  const labels = [...new Set(group.map((item) => jobLabel(item.stage, item.job)))];
+  if (labels.length === 1) return `job ${labels[0]}`;
+  if (labels.length > MAX_LISTED_JOBS) {
+    return `jobs ${labels.slice(0, MAX_LISTED_JOBS).join(', ')} and ${labels.length - MAX_LISTED_JOBS} more`;
+  }
+  return `jobs ${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
 /** Words that make a variable name look like a credential, for suggesting `--secret` over `--variable`. */

@@ -6,10 +6,10 @@ import type { SourceLocation } from '../source-location.js';
 
 /**
  * Parses every `$[ ]` runtime expression of the pipeline (variable values at
- * each scope, a runtime `strategy.matrix`, a job `container:`) and reports its
- * syntax errors with their EXPR codes. These are errors, not warnings: the
- * expression cannot be evaluated, so the stage or job that holds it would fail
- * before running anything. Evaluation errors (an unknown variable, a wrong type)
+ * each scope, a runtime `strategy.matrix`, a job's `container:` and
+ * `continueOnError:`) and reports its syntax errors with their EXPR codes.
+ * These are errors, not warnings: the expression cannot be evaluated, so the
+ * stage or job that contains it would fail before running anything. Evaluation errors (an unknown variable, a wrong type)
  * depend on run-time values and are left to the run.
  */
 export function checkRuntimeExpressions(definition: PipelineDefinition, bag: DiagnosticBag): void {
@@ -22,6 +22,7 @@ export function checkRuntimeExpressions(definition: PipelineDefinition, bag: Dia
       if (matrix !== undefined && 'location' in matrix && typeof matrix.value === 'string') {
         checkText(matrix.value as string, matrix.location as SourceLocation, bag);
       }
+      if (job.continueOnErrorExpression) checkText(job.continueOnErrorExpression.value, job.continueOnErrorExpression.location, bag);
       const container = job.container;
       if (container !== undefined && !('alias' in container)) checkText(container.value, container.location, bag);
     }

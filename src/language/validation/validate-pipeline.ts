@@ -5,6 +5,7 @@ import { checkDependencies } from './check-dependencies.js';
 import { checkLocalFeatures } from './check-local-features.js';
 import { checkMacroReferences } from './check-macro-references.js';
 import { checkRuntimeExpressions } from './check-runtime-expressions.js';
+import { uniqueDiagnostics } from '../unique-diagnostics.js';
 
 /** Names the local machine defines, so the features it provides are not reported. */
 export interface ValidatePipelineOptions {
@@ -43,7 +44,7 @@ export function validatePipeline(definition: PipelineDefinition, options: Valida
   checkConstantConditions(definition, bag);
   checkDependencies(definition, bag);
 
-  const diagnostics = [...bag.items];
+  const diagnostics = uniqueDiagnostics(bag.items);
   if (bag.dropped > 0) {
     diagnostics.push({ code: 'VAL000', severity: 'warning', message: `${bag.dropped} more validation warnings were not listed` });
   }

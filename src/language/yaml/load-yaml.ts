@@ -1,5 +1,5 @@
-import { Composer, LineCounter, Parser } from 'yaml';
-import type { YAMLError } from 'yaml';
+import { Composer, isNode, isScalar, LineCounter, Parser, visit } from 'yaml';
+import type { Document, ParsedNode, YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceLocation } from '../source-location.js';
 import { findTooDeepNesting, MAX_YAML_NESTING_DEPTH } from './nesting-depth.js';
@@ -13,7 +13,8 @@ import { YamlTreeBuilder } from './yaml-tree-builder.js';
  *
  * Plain scalars resolve with the YAML 1.2 core schema (`yes` stays a string),
  * CRLF line ends and a leading `---` are accepted, aliases are expanded within a
- * budget, and duplicate keys are errors. A file nested deeper than
+ * budget, and duplicate keys are errors unless they are template expressions
+ * (see isSameKey). A file nested deeper than
  * MAX_YAML_NESTING_DEPTH is rejected before it is composed. Every problem is returned as a
  * positioned diagnostic; `root` is what could be built (absent for an empty file
  * or a rejected one).
@@ -43,7 +44,7 @@ export function loadYaml(text: string, file: string): { root?: YamlNode; diagnos
   // A repair keeps every line break and line length, so `lineCounter` still fits the repaired text.
   if (repaired !== text) tokens = [...new Parser().parse(repaired)];
 
-  const composer = new Composer({ version: '1.2', uniqueKeys: true, prettyErrors: false });
+  const composer = new Composer({ version: '1.2', uniqueKeys: isSameKey, prettyErrors: false });
   const documents = [...composer.compose(tokens, true)];
 
   const locate = (offset: number, end?: number): SourceLocation => {
@@ -64,7 +65,8 @@ export function loadYaml(text: string, file: string): { root?: YamlNode; diagnos
 
   for (const document of documents) {
     for (const error of [...document.errors, ...document.warnings]) {
-      const diagnostic = translateError(error, locate, repaired);
+      const keyText = error.code === 'DUPLICATE_KEY' ? keyTextAt(document, error.pos[0], repaired) : undefined;
+      const diagnostic = translateError(error, locate, repaired, keyText);
       if (diagnostic) diagnostics.push(diagnostic);
     }
   }
@@ -87,6 +89,32 @@ export function loadYaml(text: string, file: string): { root?: YamlNode; diagnos
   return { root, diagnostics };
 }
 
+/**
+ * Decides whether two keys of one mapping are the same key. A key written as a
+ * template expression (`${{ if … }}`, `${{ else }}`) may repeat, because Azure Pipelines
+ * runs mappings with two `${{ else }}` or two identical `${{ if }}` keys, which
+ * generic YAML linters flag (issue trackers of super-linter, prettier and
+ * redhat-developer/vscode-yaml). A clash in what they insert is TPL026.
+ */
+function isSameKey(a: ParsedNode, b: ParsedNode): boolean {
+  if (a === b) return true;
+  if (!isScalar(a) || !isScalar(b) || a.value !== b.value) return false;
+  return !(typeof a.value === 'string' && a.value.trimStart().startsWith('${{'));
+}
+
+/** Returns the mapping key that starts at `offset`: a scalar's value, or another key's source text. */
+function keyTextAt(document: Document.Parsed, offset: number, text: string): string | undefined {
+  let found: string | undefined;
+  visit(document, {
+    Pair: (_index, pair) => {
+      if (!isNode(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      found = isScalar(pair.key) ? String(pair.key.value) : text.slice(pair.key.range[0], pair.key.range[1]);
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 /** How each error code of the `yaml` package maps onto this layer's catalogue. */
 const LIBRARY_CODES: Record<string, { code: YamlErrorCode; hint: string }> = {
   DUPLICATE_KEY: { code: 'YAML003', hint: 'Remove one of the two entries, or rename one of the keys.' },
@@ -104,6 +132,7 @@ function translateError(
   error: YAMLError,
   locate: (offset: number, end?: number) => SourceLocation,
   text: string,
+  keyText?: string,
 ): Diagnostic | undefined {
   // The unterminated-quote diagnostics above already point at the opening quote.
   if (error.code === 'MISSING_CHAR' && /closing .?quote/i.test(error.message)) return undefined;
@@ -116,7 +145,7 @@ function translateError(
   return {
     code: mapped.code,
     severity: error.name === 'YAMLWarning' ? 'warning' : 'error',
-    message: describeError(error, text.slice(start, end)),
+    message: describeError(error, keyText ?? text.slice(start, end)),
     location: locate(start, end),
     hint: mapped.hint,
   };

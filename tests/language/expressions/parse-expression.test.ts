@@ -159,6 +159,20 @@ describe('parseExpression errors', () => {
     expect(error!.offset).toBe(7);
   });
 
+  it('text ending after a comma gives one error', () => {
+    const errors = parseErrors('eq(1, ');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe('EXPR005');
+    expect(errors[0]!.message).toBe('The expression ends where a value is expected.');
+  });
+
+  it('text ending inside nested calls gives one error', () => {
+    const errors = parseErrors("and(eq(1, 2), ne('a', 'b'");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe('EXPR005');
+    expect(errors[0]!.message).toBe("The call to 'ne' has no closing ')'.");
+  });
+
   it('unknown function', () => {
     const [error] = parseErrors("startswith2('a', 'b')");
     expect(error!.code).toBe('EXPR006');
