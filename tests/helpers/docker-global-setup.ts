@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startPrivateDockerDaemon, type PrivateDockerDaemon } from './docker-daemon.js';
 import { ensureTestImages } from './docker-images.js';
+import { startPrivatePodman, type PrivatePodman } from './podman-engine.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,6 +9,10 @@ declare module 'vitest' {
     dockerHost: string;
     /** Why the private dockerd or the test images are not available; empty when they are. */
     dockerError: string;
+    /** JSON of the variables that select the session's private Podman configuration; empty when it was not set up. */
+    podmanEnvironment: string;
+    /** Why Podman or its test images are not available; empty when they are. */
+    podmanError: string;
   }
 }
 
@@ -23,15 +28,24 @@ function dockerTestsSelected(argv: readonly string[]): boolean {
   return filters.some((filter) => DOCKER_TEST_PATHS.some((path) => path.includes(filter.replace(/^\.\//, '')) || filter.includes(path) || filter.includes('container')));
 }
 
+function describeSetupError(error: unknown): string {
+  const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+  return `${(error as Error).message}${stderr ? `\n${stderr}` : ''}`;
+}
+
 /**
  * vitest globalSetup: starts a private dockerd and provides its address to the
- * tests (`inject('dockerHost')`), with the test images imported. A failure does
- * not stop unrelated tests: it is provided as `dockerError`, and every Docker
- * test fails with it, so no Docker test is skipped silently.
+ * tests (`inject('dockerHost')`), with the test images imported, and writes a
+ * private Podman configuration with the same images (`inject('podmanEnvironment')`).
+ * A failure does not stop unrelated tests: it is provided as `dockerError` or
+ * `podmanError`, and every test of that engine fails with it, so no container
+ * test is skipped silently.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('dockerHost', '');
   project.provide('dockerError', '');
+  project.provide('podmanEnvironment', '');
+  project.provide('podmanError', '');
   if (!dockerTestsSelected(process.argv)) return async () => undefined;
 
   let daemon: PrivateDockerDaemon | undefined;
@@ -40,10 +54,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ensureTestImages({ ...process.env, DOCKER_HOST: daemon.host });
     project.provide('dockerHost', daemon.host);
   } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    project.provide('dockerError', `${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
+    project.provide('dockerError', describeSetupError(error));
+  }
+
+  let podman: PrivatePodman | undefined;
+  try {
+    podman = startPrivatePodman();
+    project.provide('podmanEnvironment', JSON.stringify(podman.env));
+  } catch (error) {
+    project.provide('podmanError', describeSetupError(error));
   }
   return async () => {
+    podman?.stop();
     await daemon?.stop();
   };
 }

@@ -96,9 +96,12 @@ export function ensureRootfsTarball(recipe: RootfsRecipe = TEST_ROOTFS_RECIPE): 
   return tarball;
 }
 
-function imagePresent(env: NodeJS.ProcessEnv, image: string): boolean {
+/** The CLI that ensureTestImages drives: Docker through DOCKER_HOST, or Podman through CONTAINERS_CONF. */
+export type TestImageEngine = 'docker' | 'podman';
+
+function imagePresent(engine: TestImageEngine, env: NodeJS.ProcessEnv, image: string): boolean {
   try {
-    execFileSync('docker', ['image', 'inspect', image], { env, stdio: 'ignore' });
+    execFileSync(engine, ['image', 'inspect', image], { env, stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -106,22 +109,24 @@ function imagePresent(env: NodeJS.ProcessEnv, image: string): boolean {
 }
 
 /**
- * Makes sure the engine at `env.DOCKER_HOST` has TEST_JOB_IMAGE and
- * TEST_POSTGRES_IMAGE: imports the cached root file system with `docker import`
- * and builds the service image on top of it (no network needed: FROM is local).
+ * Makes sure the engine that `env` selects (DOCKER_HOST for Docker, CONTAINERS_CONF
+ * for Podman) has TEST_JOB_IMAGE and TEST_POSTGRES_IMAGE: imports the cached root
+ * file system and builds the service image on top of it (no network needed: FROM is local).
  */
-export function ensureTestImages(env: NodeJS.ProcessEnv): void {
-  if (!imagePresent(env, TEST_JOB_IMAGE)) {
+export function ensureTestImages(env: NodeJS.ProcessEnv, engine: TestImageEngine = 'docker'): void {
+  if (!imagePresent(engine, env, TEST_JOB_IMAGE)) {
     const tarball = ensureRootfsTarball();
-    execFileSync('docker', ['import', tarball, TEST_JOB_IMAGE], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(engine, ['import', tarball, TEST_JOB_IMAGE], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   }
-  if (!imagePresent(env, TEST_POSTGRES_IMAGE)) {
+  if (!imagePresent(engine, env, TEST_POSTGRES_IMAGE)) {
     const context = mkdtempSync(join(tmpdir(), 'sluice-postgres-image-'));
     try {
       writeFileSync(join(context, 'Dockerfile'), POSTGRES_DOCKERFILE);
       writeFileSync(join(context, 'sluice-postgres'), POSTGRES_START_SCRIPT, { mode: 0o755 });
-      // The classic builder needs no BuildKit component, which Debian ships separately.
-      execFileSync('docker', ['build', '--quiet', '--network', 'none', '-t', TEST_POSTGRES_IMAGE, context], {
+      // The classic builder needs no BuildKit component, which Debian ships separately. Podman keeps HEALTHCHECK only
+      // in the Docker image format, and must not try a registry for the local base image.
+      const engineArgs = engine === 'podman' ? ['--format', 'docker', '--pull=never'] : [];
+      execFileSync(engine, ['build', '--quiet', '--network', 'none', ...engineArgs, '-t', TEST_POSTGRES_IMAGE, context], {
         env: { ...env, DOCKER_BUILDKIT: '0' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { findExecutable } from '../executable-lookup.js';
 import { ContainerError, ContainerErrorCode } from './container-error-codes.js';
 
@@ -8,11 +9,23 @@ export const ENGINE_COMMAND_TIMEOUT_MS = 60_000;
 /** Maximum characters of engine output kept per stream, enough for error text and `docker logs --tail`. */
 export const MAX_ENGINE_OUTPUT_LENGTH = 256 * 1024;
 
+/**
+ * Environment variable that selects the engine CLI (`docker` or `podman`, or a
+ * path to either) when ContainerEngineOptions.command is not set.
+ */
+export const CONTAINER_ENGINE_VARIABLE = 'SLUICE_CONTAINER_ENGINE';
+
+/** Container engine CLIs that Sluice supports. They differ in a few flags and in who runs health checks. */
+export type ContainerEngineKind = 'docker' | 'podman';
+
 /** Settings of a ContainerEngine; every field has a default. */
 export interface ContainerEngineOptions {
-  /** `docker` (default) or `podman`, or a path to either; both take the same flags here. */
+  /**
+   * `docker` or `podman`, or a path to either; default the value of
+   * SLUICE_CONTAINER_ENGINE in `env`, else `docker`.
+   */
   command?: string;
-  /** Environment of the engine CLI, with DOCKER_HOST when set; default `process.env`. */
+  /** Environment of the engine CLI, with DOCKER_HOST (Docker) or CONTAINERS_CONF (Podman) when set; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Default timeout of each command in milliseconds; default ENGINE_COMMAND_TIMEOUT_MS. */
   timeoutMs?: number;
@@ -43,8 +56,25 @@ export interface ContainerState {
   health?: 'starting' | 'healthy' | 'unhealthy';
 }
 
+/** Socket path that the Docker CLI uses when DOCKER_HOST is not set. */
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** Socket path of a rootful Podman API service (`podman system service`, podman.socket) when CONTAINER_HOST is not set. */
+export const DEFAULT_PODMAN_SOCKET = '/run/podman/podman.sock';
+
 /** Text that the Docker and Podman CLIs print when no daemon responds at their address. */
 const DAEMON_UNREACHABLE = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|Cannot connect to Podman|connect: connection refused|connect: no such file or directory/i;
+
+/** Guesses the engine family from the command name; `--version` output corrects it later (a `docker` shim may run Podman). */
+function kindOfCommand(command: string): ContainerEngineKind {
+  return basename(command).includes('podman') ? 'podman' : 'docker';
+}
+
+/** Returns the file path of a `unix://` address, or undefined for any other scheme. */
+function unixSocketPath(address: string | undefined): string | undefined {
+  if (!address?.startsWith('unix://')) return undefined;
+  return address.slice('unix://'.length);
+}
 
 function appendLimited(current: string, chunk: Buffer): string {
   if (current.length >= MAX_ENGINE_OUTPUT_LENGTH) return current;
@@ -52,20 +82,28 @@ function appendLimited(current: string, chunk: Buffer): string {
 }
 
 /**
- * A thin wrapper over the Docker CLI (or Podman with the same flags). Every call
- * has a timeout and an AbortSignal, and failures become ContainerErrors with a
- * code and a fix. The CLI finds its daemon through DOCKER_HOST in `env`.
+ * A thin wrapper over the Docker or Podman CLI. Every call has a timeout and an
+ * AbortSignal, and failures become ContainerErrors with a code and a fix. The
+ * Docker CLI finds its daemon through DOCKER_HOST in `env`; Podman runs without
+ * a daemon and reads its configuration through CONTAINERS_CONF and
+ * CONTAINERS_STORAGE_CONF, or talks to a service through CONTAINER_HOST.
  */
 export class ContainerEngine {
   readonly command: string;
   readonly env: NodeJS.ProcessEnv;
   private readonly timeoutMs: number;
   private resolvedPath?: string;
+  private detectedKind?: ContainerEngineKind;
 
   constructor(options: ContainerEngineOptions = {}) {
-    this.command = options.command ?? 'docker';
     this.env = options.env ?? process.env;
+    this.command = options.command ?? (this.env[CONTAINER_ENGINE_VARIABLE] || 'docker');
     this.timeoutMs = options.timeoutMs ?? ENGINE_COMMAND_TIMEOUT_MS;
+  }
+
+  /** The engine family: from `--version` once ensureRunning() ran, else guessed from the command name. */
+  get kind(): ContainerEngineKind {
+    return this.detectedKind ?? kindOfCommand(this.command);
   }
 
   /** The engine command as an absolute path once resolveCommand() ran, else as configured. */
@@ -82,9 +120,23 @@ export class ContainerEngine {
     return this.resolvedPath;
   }
 
-  /** The daemon address the CLI uses, for messages: DOCKER_HOST or the engine's default socket. */
+  /** The address the CLI uses, for messages: DOCKER_HOST or CONTAINER_HOST, else the engine's default. */
   get address(): string {
-    return this.env.DOCKER_HOST || (this.command.includes('podman') ? 'the default Podman socket' : 'unix:///var/run/docker.sock');
+    if (this.kind === 'podman') return this.env.CONTAINER_HOST || 'local Podman storage';
+    return this.env.DOCKER_HOST || `unix://${DEFAULT_DOCKER_SOCKET}`;
+  }
+
+  /**
+   * The host path of the engine's API socket, the one a job container gets as
+   * /var/run/docker.sock: the unix socket of DOCKER_HOST (Docker) or CONTAINER_HOST
+   * (Podman), else the engine's default socket path. Undefined when the address
+   * is not a unix socket (tcp://, ssh://). The path may not exist: Podman has no
+   * socket unless its API service runs.
+   */
+  get socketPath(): string | undefined {
+    const variable = this.kind === 'podman' ? this.env.CONTAINER_HOST : this.env.DOCKER_HOST;
+    if (variable) return unixSocketPath(variable);
+    return this.kind === 'podman' ? DEFAULT_PODMAN_SOCKET : DEFAULT_DOCKER_SOCKET;
   }
 
   /**
@@ -152,16 +204,21 @@ export class ContainerEngine {
   failure(result: EngineCommandResult, action: string): ContainerError {
     const output = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
     if (DAEMON_UNREACHABLE.test(output)) {
-      return new ContainerError(
-        ContainerErrorCode.EngineNotRunning,
-        `Cannot connect to the Docker daemon at ${this.address}: start dockerd or set DOCKER_HOST to a running engine (could not ${action})`,
-      );
+      const fix = this.kind === 'podman' ? 'start the Podman service or unset CONTAINER_HOST' : 'start dockerd or set DOCKER_HOST to a running engine';
+      const engine = this.kind === 'podman' ? 'Podman' : 'the Docker daemon';
+      return new ContainerError(ContainerErrorCode.EngineNotRunning, `Cannot connect to ${engine} at ${this.address}: ${fix} (could not ${action})`);
     }
     return new ContainerError(ContainerErrorCode.EngineCommandFailed, `could not ${action}: ${this.command} exited with code ${result.exitCode}: ${output}`);
   }
 
-  /** Checks that the engine is installed and its daemon responds, and returns the server version. */
+  /**
+   * Checks that the engine is installed and its daemon (if it has one) responds,
+   * and returns the server version. Also reads `--version`, whose text names
+   * Podman even when Podman is installed as `docker` (Debian's podman-docker).
+   */
   async ensureRunning(options: EngineCallOptions = {}): Promise<string> {
+    const client = await this.check(['--version'], 'read the engine client version', options);
+    this.detectedKind = /podman/i.test(client) ? 'podman' : 'docker';
     return this.check(['version', '--format', '{{.Server.Version}}'], 'read the engine version', options);
   }
 
@@ -179,7 +236,7 @@ export class ContainerEngine {
     throw new ContainerError(
       ContainerErrorCode.ImageMissing,
       `container image '${image}' is not present in the engine at ${this.address}, and Sluice does not pull images; ` +
-        `build it with 'docker build -t ${image} .' or import a root file system with 'tar -C ROOTFS -c . | docker import - ${image}'`,
+        `build it with '${this.command} build -t ${image} .' or import a root file system with 'tar -C ROOTFS -c . | ${this.command} import - ${image}'`,
     );
   }
 
@@ -202,10 +259,37 @@ export class ContainerEngine {
     return `${result.stdout}${result.stderr}`.trimEnd();
   }
 
-  /** Removes containers and their anonymous volumes, stopping them first. */
+  /**
+   * Removes containers and their anonymous volumes, killing them first. Podman
+   * removes the listed containers in parallel and rejects removing a container
+   * that another one still shares a namespace with, so callers pass dependents
+   * in an earlier call.
+   */
   async removeContainers(ids: readonly string[], options: EngineCallOptions = {}): Promise<void> {
     if (ids.length === 0) return;
-    await this.check(['rm', '--force', '--volumes', ...ids], `remove containers ${ids.join(', ')}`, options);
+    // `docker rm --force` sends SIGKILL at once. `podman rm --force` sends the stop signal and waits 10 seconds
+    // first, which a `tail -f /dev/null` as process 1 always makes it do, so the wait is set to 0.
+    const force = this.kind === 'podman' ? ['--force', '--time', '0'] : ['--force'];
+    await this.check(['rm', ...force, '--volumes', ...ids], `remove containers ${ids.join(', ')}`, options);
+  }
+
+  /**
+   * Runs a container's health check once and lets the engine record the result.
+   * Podman schedules health checks through systemd timers, so on a machine
+   * without systemd no check runs unless the caller starts it. Docker runs them itself.
+   */
+  async runHealthCheck(id: string, options: EngineCallOptions = {}): Promise<void> {
+    // A failing check exits 1 and is read back from inspect; other failures show there as a missing result too.
+    await this.run(['healthcheck', 'run', id], options);
+  }
+
+  /** Interval of a container's health check in milliseconds, or undefined when it has none. */
+  async healthCheckInterval(id: string, options: EngineCallOptions = {}): Promise<number | undefined> {
+    const text = await this.check(['inspect', '--format', '{{json .Config.Healthcheck}}', id], `inspect container ${id}`, options);
+    const config = JSON.parse(text) as { Test?: string[]; Interval?: number } | null;
+    if (!config?.Test || config.Test.length === 0 || config.Test[0] === 'NONE') return undefined;
+    // Both engines report nanoseconds; 0 means the engine default of 30 seconds.
+    return config.Interval ? config.Interval / 1_000_000 : 30_000;
   }
 
   /** Ids of all containers (running or not) that carry `label` (`key=value`). */

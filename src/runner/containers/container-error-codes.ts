@@ -5,7 +5,7 @@
 export const ContainerErrorCode = {
   /** The container engine command (`docker` or `podman`) is not installed or not on PATH. */
   EngineNotInstalled: 'CTR001',
-  /** The engine command exists but no daemon responds at its address (DOCKER_HOST). */
+  /** The engine command exists but no daemon responds at its address (DOCKER_HOST, or CONTAINER_HOST for Podman). */
   EngineNotRunning: 'CTR002',
   /** The image is not in the local engine; Sluice does not pull images. */
   ImageMissing: 'CTR003',

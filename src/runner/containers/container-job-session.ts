@@ -3,6 +3,7 @@ import type { ContainerResource } from '../../language/pipeline/pipeline-model.j
 import { environmentArguments, publishArguments, splitOptions, volumeArguments, type SamePathMount } from './container-create-args.js';
 import type { ContainerEngine } from './container-engine.js';
 import { ContainerError, ContainerErrorCode } from './container-error-codes.js';
+import { engineSocketMount } from './engine-socket-mount.js';
 import { waitForServiceHealth } from './service-health.js';
 
 /** Label on every container of a job; its value is the job's session id. */
@@ -91,12 +92,17 @@ export class ContainerJobSession {
 
   /**
    * Removes every container of the job, services first and the namespace holder
-   * last. Never throws; a failure is returned so the caller can warn about it.
+   * last, in two engine calls because Podman rejects removing the holder while a
+   * service still shares its network. Never throws; a failure is returned so the
+   * caller can warn about it.
    */
   async remove(): Promise<ContainerError | undefined> {
     const ids = [...this.containers].reverse().map((container) => container.id);
+    const holders = this.containers.filter((container) => container.role !== 'service').map((container) => container.id);
+    const services = ids.filter((id) => !holders.includes(id));
     try {
-      await this.engine.removeContainers(ids);
+      await this.engine.removeContainers(services);
+      await this.engine.removeContainers(holders);
       return undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -189,9 +195,11 @@ async function startHolder(session: ContainerJobSession, spec: ContainerJobSpec,
     ...(spec.container ? publishArguments(spec.container.alias, spec.container.ports) : []),
     ...Object.entries(spec.services).flatMap(([alias, resource]) => publishArguments(alias, resource.ports)),
   ];
-  // NOTE: the engine socket is never mounted, although Azure mounts /var/run/docker.sock unless `mapDockerSocket: false`.
-  // Without published ports the namespace has loopback only, so nothing leaves the job's containers.
-  const network = publish.length > 0 ? 'bridge' : 'none';
+  // Without published ports the namespace has loopback only, so nothing leaves the job's containers. With ports the
+  // engine's default network applies: Docker's `bridge`, or what Podman's containers.conf sets as `netns`.
+  const network = publish.length > 0 ? [] : ['--network', 'none'];
+  const socket = holder.role === 'job' ? await engineSocketMount(session.engine, holder.resource) : undefined;
+  if (socket) log(socket.message);
   const hosts = Object.keys(spec.services).flatMap((alias) => ['--add-host', `${alias}:127.0.0.1`]);
   const env = holder.role === 'job' ? environmentArguments(holder.resource.env) : { args: [], values: {} };
   const mounts = holder.role === 'job' ? volumeArguments(spec.mounts, holder.resource) : [];
@@ -199,10 +207,11 @@ async function startHolder(session: ContainerJobSession, spec: ContainerJobSpec,
   const args = [
     '--name', containerName(session.id, holder.alias),
     '--label', `${CONTAINER_JOB_LABEL}=${session.id}`,
-    '--network', network,
+    ...network,
     ...hosts,
     ...publish,
     ...mounts,
+    ...(socket?.args ?? []),
     ...env.args,
     ...options,
     // The agent keeps a job container alive the same way: the image's entrypoint is replaced by a command that never ends.

@@ -17,6 +17,8 @@ export const HEALTH_POLL_INTERVAL_MS = 500;
  * `--health-cmd` in `options`) defines a health check, else `running`.
  * Throws CTR004 when the container stops or reports `unhealthy`, CTR005 when
  * `timeoutMs` passes first. Returns early without error when `signal` aborts.
+ * With Podman the check is run from here at its own interval, because Podman
+ * leaves scheduling to systemd timers, which a CI machine or container often lacks.
  */
 export async function waitForServiceHealth(
   engine: ContainerEngine,
@@ -26,7 +28,14 @@ export async function waitForServiceHealth(
   signal: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const checkIntervalMs = engine.kind === 'podman' ? await engine.healthCheckInterval(id, { signal }) : undefined;
+  let nextCheckAt = 0;
   for (;;) {
+    if (checkIntervalMs !== undefined && Date.now() >= nextCheckAt) {
+      await engine.runHealthCheck(id, { signal });
+      nextCheckAt = Date.now() + checkIntervalMs;
+    }
+
     const state = await engine.inspectState(id, { signal });
     if (!state.running) {
       throw new ContainerError(ContainerErrorCode.ContainerStartFailed, `service container '${alias}' stopped with exit code ${state.exitCode} before it was ready; its log follows`);

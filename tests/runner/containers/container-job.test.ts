@@ -167,6 +167,61 @@ describe('container job with a PostgreSQL service', () => {
   });
 });
 
+/** A step that sends GET /_ping over the socket at /var/run/docker.sock and prints the status line and body. */
+const PING_ENGINE_SOCKET = [
+  'test -S /var/run/docker.sock && echo socket',
+  "python3 - <<'PY'",
+  'import socket',
+  'client = socket.socket(socket.AF_UNIX)',
+  'client.connect("/var/run/docker.sock")',
+  'client.sendall(b"GET /_ping HTTP/1.0\\r\\nHost: engine\\r\\n\\r\\n")',
+  'response = b""',
+  'while chunk := client.recv(4096):',
+  '    response += chunk',
+  'head, _, body = response.partition(b"\\r\\n\\r\\n")',
+  'print("status=" + head.split(b" ")[1].decode())',
+  'print("body=" + body.decode())',
+  'PY',
+].join('\n');
+
+describe('engine socket in the job container', () => {
+  it('maps the engine socket by default', async () => {
+    const request = makeRequest([bash(PING_ENGINE_SOCKET)], { container: containerResource('python', TEST_JOB_IMAGE) });
+
+    const run = await runJob(request, runnerOptions());
+
+    expect(run.outcome.reason).toBeUndefined();
+    expect(run.outcome.result).toBe('succeeded');
+    expect(run.lines(1)).toEqual(['socket', 'status=200', 'body=OK']);
+    const socketPath = host.slice('unix://'.length);
+    expect(jobSystemLines(run.events, request.record.id)).toContain(`Mapping engine socket ${socketPath} to /var/run/docker.sock in 'python'`);
+  });
+
+  it('leaves the socket out with mapDockerSocket false', async () => {
+    const request = makeRequest([bash('test -e /var/run/docker.sock && echo present || echo absent')], {
+      container: containerResource('python', TEST_JOB_IMAGE, { mapDockerSocket: false }),
+    });
+
+    const run = await runJob(request, runnerOptions());
+
+    expect(run.outcome.result).toBe('succeeded');
+    expect(run.lines(1)).toEqual(['absent']);
+    expect(jobSystemLines(run.events, request.record.id)).toContain("Engine socket not mapped into 'python' (mapDockerSocket: false)");
+  });
+
+  it('maps no socket into service containers', async () => {
+    const request = makeRequest([bash('test -e /var/run/docker.sock && echo present || echo absent', { target: { container: 'db' } })], {
+      container: containerResource('python', TEST_JOB_IMAGE),
+      services: { db: postgres },
+    });
+
+    const run = await runJob(request, runnerOptions());
+
+    expect(run.outcome.result).toBe('succeeded');
+    expect(run.lines(1)).toEqual(['absent']);
+  });
+});
+
 describe('container job cancel', () => {
   it('removes the containers of a canceled job', async () => {
     const request = makeRequest(

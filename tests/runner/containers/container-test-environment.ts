@@ -20,6 +20,33 @@ export function requireDockerHost(): string {
   return host;
 }
 
+/**
+ * Returns the test process's environment with the variables of the private
+ * Podman configuration that the globalSetup wrote (CONTAINERS_CONF,
+ * CONTAINERS_STORAGE_CONF, SLUICE_CONTAINER_ENGINE=podman). Throws with the
+ * setup's reason when Podman is not available, so a Podman test fails instead of being skipped.
+ */
+export function requirePodmanEnvironment(): NodeJS.ProcessEnv {
+  const error = inject('podmanError');
+  const text = inject('podmanEnvironment');
+  if (error) throw new Error(`Podman is not available for container tests: ${error}`);
+  if (!text) {
+    throw new Error(
+      'no private Podman configuration was written: register tests/helpers/docker-global-setup.ts as a vitest globalSetup, or set SLUICE_TEST_DOCKER=1 when a test filter hides the container tests',
+    );
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(JSON.parse(text) as Record<string, string>) };
+  delete env.CONTAINER_HOST;
+  delete env.DOCKER_HOST;
+  return env;
+}
+
+/** Ids of all containers, running or not, in the Podman configuration of `env`. */
+export function allPodmanContainerIds(env: NodeJS.ProcessEnv): string[] {
+  const text = execFileSync('podman', ['ps', '--all', '--quiet', '--no-trunc'], { env, encoding: 'utf8' });
+  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+}
+
 /** Returns the test process's environment with DOCKER_HOST set to the private dockerd. */
 export function dockerEnvironment(host: string): NodeJS.ProcessEnv {
   return { ...process.env, DOCKER_HOST: host };
