@@ -1,14 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { filterPathsByPatterns } from '../test-results/find-matching-files.js';
-import { ArtifactErrorCode } from './artifact-error-codes.js';
-import { ArtifactError } from './artifact-error.js';
 import { readArtifactManifest, type ManifestEntry, type ManifestFileEntry } from './artifact-manifest.js';
 import { validateArtifactName } from './artifact-name.js';
-import { blobPath, copyWithHash, SMALL_FILE_BYTES } from './blob-store.js';
 import { runWithConcurrency } from './bounded-pool.js';
 import { DEFAULT_ARTIFACT_IO_CONCURRENCY } from './publish-artifact.js';
+import { writeLargeVerifiedFile, writeSmallVerifiedFiles } from './write-verified-file.js';
 
 /** Default of `itemPattern` (alias `patterns`) in DownloadPipelineArtifact@2. */
 export const DEFAULT_ITEM_PATTERN = '**';
@@ -22,6 +19,7 @@ export interface DownloadArtifactOptions {
   /** Multi-line minimatch patterns over paths inside the artifact, `!` to exclude; `**` by default. */
   patterns?: string;
   signal?: AbortSignal;
+  /** Number of large files copied at once, {@link DEFAULT_ARTIFACT_IO_CONCURRENCY} by default. Small files are copied one at a time. */
   concurrency?: number;
 }
 
@@ -35,7 +33,7 @@ export interface DownloadArtifactResult {
 /**
  * Writes the selected content of an artifact into `targetPath`. Every blob is
  * hashed and compared with the manifest before its file appears: a small blob
- * in memory, a large one while it streams to a temporary file that is then
+ * in memory, a large one while it is copied to a temporary file that is then
  * renamed into place. A corrupted blob therefore never appears as a file.
  * Links are created last, and only when they stay inside the artifact.
  *
@@ -63,10 +61,11 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   for (const folder of [...folders].sort()) await mkdir(path.join(targetPath, ...folder.split('/')), { recursive: true });
 
   const files = selected.filter((entry): entry is ManifestFileEntry => entry.type === 'file');
+  const large = await writeSmallVerifiedFiles(storeRoot, targetPath, options.name, files, options.signal);
   await runWithConcurrency(
-    files,
+    large,
     options.concurrency ?? DEFAULT_ARTIFACT_IO_CONCURRENCY,
-    (entry) => writeVerifiedFile(storeRoot, targetPath, options.name, entry, options.signal),
+    (entry) => writeLargeVerifiedFile(storeRoot, targetPath, options.name, entry, options.signal),
     options.signal,
   );
 
@@ -85,51 +84,4 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   }
 
   return { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0), links };
-}
-
-async function writeVerifiedFile(
-  storeRoot: string,
-  targetPath: string,
-  name: string,
-  entry: ManifestFileEntry,
-  signal?: AbortSignal,
-): Promise<void> {
-  const source = blobPath(storeRoot, entry.sha256);
-  const corrupted = (sha256: string, size: number): ArtifactError =>
-    new ArtifactError(
-      ArtifactErrorCode.BlobCorrupted,
-      `content of '${entry.path}' in artifact '${name}' is corrupted: expected SHA-256 ${entry.sha256} (${entry.size} bytes), read ${sha256} (${size} bytes)`,
-      'the artifact store was damaged; run the publishing job again',
-    );
-  const blobStat = await stat(source).catch(() => undefined);
-  if (blobStat === undefined) {
-    throw new ArtifactError(
-      ArtifactErrorCode.BlobMissing,
-      `content of '${entry.path}' in artifact '${name}' is missing from the store (blob ${entry.sha256})`,
-      'the artifact store was damaged; run the publishing job again',
-    );
-  }
-
-  const destination = path.join(targetPath, ...entry.path.split('/'));
-  if (blobStat.size <= SMALL_FILE_BYTES) {
-    // Small content is checked in memory before anything is written.
-    const content = await readFile(source, { signal });
-    const sha256 = createHash('sha256').update(content).digest('hex');
-    if (sha256 !== entry.sha256 || content.length !== entry.size) throw corrupted(sha256, content.length);
-    await rm(destination, { force: true });
-    await writeFile(destination, content, { mode: entry.mode });
-    await chmod(destination, entry.mode);
-    return;
-  }
-
-  const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${randomUUID()}.partial`);
-  try {
-    const copy = await copyWithHash(source, temporary, signal);
-    if (copy.sha256 !== entry.sha256 || copy.size !== entry.size) throw corrupted(copy.sha256, copy.size);
-    await chmod(temporary, entry.mode);
-    await rename(temporary, destination);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }

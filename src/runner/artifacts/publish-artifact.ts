@@ -15,13 +15,15 @@ import {
 import { validateArtifactName } from './artifact-name.js';
 import { runWithConcurrency } from './bounded-pool.js';
 import { prepareBlobStore, storeBlob } from './blob-store.js';
+import { storeSmallFiles } from './store-small-files.js';
 
 /**
- * Files hashed and copied at once. Small files are bound by system calls, so
- * several in flight keep the disk busy; 16 stays well under the default limit
- * of open files.
+ * Large files (over SMALL_FILE_BYTES) hashed and copied at once. Each copy
+ * keeps one read and one write on the libuv thread pool, whose default size
+ * is 4 threads, so 2 copies fill the pool.
+ * Small files are copied one at a time with synchronous calls instead.
  */
-export const DEFAULT_ARTIFACT_IO_CONCURRENCY = 16;
+export const DEFAULT_ARTIFACT_IO_CONCURRENCY = 2;
 
 /** Links reported by name in one error message; the rest are counted. */
 const MAX_LINKS_LISTED = 10;
@@ -34,6 +36,7 @@ export interface PublishArtifactOptions {
   /** File or folder to publish (`targetPath` of PublishPipelineArtifact@1). */
   sourcePath: string;
   signal?: AbortSignal;
+  /** Number of large files copied at once, {@link DEFAULT_ARTIFACT_IO_CONCURRENCY} by default. Small files are copied one at a time. */
   concurrency?: number;
 }
 
@@ -74,16 +77,14 @@ export async function publishArtifact(options: PublishArtifactOptions): Promise<
   const root = sourceStat.isDirectory() ? sourcePath : path.dirname(sourcePath);
   const files = entries.filter((entry): entry is ManifestFileEntry => entry.type === 'file');
   await prepareBlobStore(storeRoot);
+  const large = await storeSmallFiles(storeRoot, root, files, options.signal);
   await runWithConcurrency(
-    files,
+    large,
     options.concurrency ?? DEFAULT_ARTIFACT_IO_CONCURRENCY,
     async (entry) => {
-      const file = path.join(root, ...entry.path.split('/'));
-      const fileStat = await lstat(file);
-      const stored = await storeBlob(storeRoot, file, fileStat.size, options.signal);
+      const stored = await storeBlob(storeRoot, path.join(root, ...entry.path.split('/')), options.signal);
       entry.sha256 = stored.sha256;
       entry.size = stored.size;
-      entry.mode = fileStat.mode & 0o777;
     },
     options.signal,
   );
