@@ -4,8 +4,10 @@
 // protocol over HTTP. Reports the time from queue to pickup (p50, p99), jobs
 // dispatched per second, server RSS idle and under that load, and the RSS of one
 // real idle `sluice agent` process.
-// Usage: node bench/server-dispatch.js [--jobs N] [--agents N] [--no-write];
-// `npm run bench` runs it after the other benchmarks. Needs `npm run build` first.
+// Usage: node bench/server-dispatch.js [--jobs N] [--agents N] [--no-write]
+// [--cpu-prof DIR]; `npm run bench` runs it after the other benchmarks. Needs
+// `npm run build` first. --cpu-prof writes a V8 CPU profile of the server
+// process to DIR (open it in Chrome DevTools); it slows the server down.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ const DEFAULT_AGENTS = 20;
 /** Time the server and the agent get to settle before their idle RSS is read, in milliseconds. */
 const IDLE_SETTLE_MS = 3000;
 const RSS_SAMPLE_MS = 100;
+/** Kernel clock ticks per second of /proc/PID/stat times (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 export const TARGETS = { pickupP50Ms: 20, pickupP99Ms: 200, jobsPerSecond: 200, serverIdleRssMb: 120, agentIdleRssMb: 60 };
 
@@ -40,6 +44,15 @@ function rssMb(pid) {
   return Number(match[1]) / 1024;
 }
 
+/** Reads the CPU time a process has used so far (user plus system, /proc/PID/stat fields 14 and 15), in milliseconds. */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name in brackets may contain spaces, so fields are counted after its closing bracket.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Returns the value at quantile `q` (0–1) of sorted numbers, nearest rank. */
 export function quantile(sorted, q) {
   if (sorted.length === 0) return undefined;
@@ -47,8 +60,8 @@ export function quantile(sorted, q) {
 }
 
 /** Starts `node bin/sluice.js <args>` and collects its output. */
-function startSluice(args, env = {}) {
-  const child = spawn(process.execPath, [SLUICE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function startSluice(args, env = {}, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, SLUICE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk) => (output.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk) => (output.stderr += chunk));
@@ -114,12 +127,12 @@ async function agentLoop(baseUrl, registrationToken, name, state) {
 }
 
 /** Runs the benchmark once and returns its numbers. */
-export async function measureServerDispatch({ jobs = DEFAULT_JOBS, agents = DEFAULT_AGENTS } = {}) {
+export async function measureServerDispatch({ jobs = DEFAULT_JOBS, agents = DEFAULT_AGENTS, cpuProfileDir } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'sluice-bench-server-'));
   const processes = [];
   try {
     const dataDir = join(root, 'data');
-    const server = startSluice(['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--no-local-agent', '--log-level', 'warn']);
+    const server = startSluice(['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--no-local-agent', '--log-level', 'warn'], {}, cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfileDir)]);
     processes.push(server);
     const baseUrl = await waitFor(async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stderr)?.[1], 'the server to listen');
     const adminToken = /Admin token[^:]*: (\S+)/.exec(server.output.stdout)?.[1];
@@ -151,11 +164,13 @@ export async function measureServerDispatch({ jobs = DEFAULT_JOBS, agents = DEFA
     const sampler = setInterval(() => {
       serverLoadRssMb = Math.max(serverLoadRssMb, rssMb(server.child.pid));
     }, RSS_SAMPLE_MS);
+    const serverCpuBeforeMs = cpuMs(server.child.pid);
     const runId = (await api(baseUrl, adminToken, 'POST', `/api/pipelines/${pipelineId}/runs`, {})).body.id;
     const finished = await waitFor(async () => {
       const current = (await api(baseUrl, adminToken, 'GET', `/api/runs/${runId}`)).body;
       return current.status === 'completed' ? current : undefined;
     }, 'the run to complete', 600_000);
+    const serverCpuMsPerJob = (cpuMs(server.child.pid) - serverCpuBeforeMs) / jobs;
     clearInterval(sampler);
     state.done = true;
     await Promise.all(loops);
@@ -177,6 +192,7 @@ export async function measureServerDispatch({ jobs = DEFAULT_JOBS, agents = DEFA
       pickupP99Ms: quantile(pickups, 0.99),
       pickupMaxMs: pickups[pickups.length - 1],
       jobsPerSecond: jobs / ((lastFinished - firstQueued) / 1000),
+      serverCpuMsPerJob,
       serverIdleRssMb,
       serverLoadRssMb,
       agentIdleRssMb,
@@ -199,13 +215,14 @@ export function renderServerSection(result, machine, command) {
   return [
     `## Server: job dispatch (${result.jobs} jobs, ${result.agents} agents)`,
     '',
-    `One run of ${result.jobs} independent jobs of one \`true\` step on \`sluice serve --no-local-agent\` with SQLite, taken by ${result.agents} agent loops in the benchmark process that use the agent protocol over HTTP (long-poll \`jobs/next\`, run \`true\`, \`complete\`; no step events). The run coordinator keeps at most 16 jobs of one run queued or running, so agents wait for jobs and pickup is the dispatch delay, not time in a backlog. Pickup is \`claimed_at - queued_at\` of each job in the database (millisecond resolution); jobs per second is ${result.jobs} divided by the time from the first job queued to the last job finished. RSS is read from /proc: the server after ${IDLE_SETTLE_MS / 1000} s idle and its peak sampled every ${RSS_SAMPLE_MS} ms under load, and one real \`sluice agent\` process registered and idle. The agent loops run in the benchmark process on the same machine as the server, so with a load average near or above the core count the numbers are worse than on an idle machine.`,
+    `One run of ${result.jobs} independent jobs of one \`true\` step on \`sluice serve --no-local-agent\` with SQLite, taken by ${result.agents} agent loops in the benchmark process that use the agent protocol over HTTP (long-poll \`jobs/next\`, run \`true\`, \`complete\`; no step events). The run coordinator keeps at most 16 jobs of one run queued or running, so agents wait for jobs and pickup is the dispatch delay, not time in a backlog. Pickup is \`claimed_at - queued_at\` of each job in the database (millisecond resolution); jobs per second is ${result.jobs} divided by the time from the first job queued to the last job finished. Server CPU time per job is the user plus system time of the serve process (/proc/PID/stat) from the run's creation to its completion, planning included, divided by ${result.jobs}. RSS is read from /proc: the server after ${IDLE_SETTLE_MS / 1000} s idle and its peak sampled every ${RSS_SAMPLE_MS} ms under load, and one real \`sluice agent\` process registered and idle. The agent loops run in the benchmark process on the same machine as the server, so with a load average near or above the core count the numbers are worse than on an idle machine.`,
     '',
     '| Measure | Result | Target | Verdict |',
     '| --- | --- | --- | --- |',
     `| Pickup p50 | ${msText(result.pickupP50Ms)} | under ${t.pickupP50Ms} ms | ${verdict(result.pickupP50Ms < t.pickupP50Ms)} |`,
     `| Pickup p99 | ${msText(result.pickupP99Ms)} (max ${msText(result.pickupMaxMs)}) | under ${t.pickupP99Ms} ms | ${verdict(result.pickupP99Ms < t.pickupP99Ms)} |`,
     `| Jobs dispatched per second | ${result.jobsPerSecond.toFixed(0)} | at least ${t.jobsPerSecond} | ${verdict(result.jobsPerSecond >= t.jobsPerSecond)} |`,
+    `| Server CPU time per job | ${result.serverCpuMsPerJob.toFixed(2)} ms | none | |`,
     `| Server RSS idle | ${mb(result.serverIdleRssMb)} | under ${t.serverIdleRssMb} MB | ${verdict(result.serverIdleRssMb < t.serverIdleRssMb)} |`,
     `| Server RSS under load (peak) | ${mb(result.serverLoadRssMb)} | none | |`,
     `| Agent RSS idle | ${mb(result.agentIdleRssMb)} | under ${t.agentIdleRssMb} MB | ${verdict(result.agentIdleRssMb < t.agentIdleRssMb)} |`,
@@ -221,22 +238,25 @@ function writeSection(section) {
 }
 
 /** Runs the benchmark, prints its section and writes it into docs/benchmarks.md unless `write` is false. */
-export async function runServerDispatchBenchmark({ write = true, command = 'node bench/server-dispatch.js', jobs, agents } = {}) {
+export async function runServerDispatchBenchmark({ write = true, command = 'node bench/server-dispatch.js', jobs, agents, cpuProfileDir } = {}) {
   const machine = describeMachine(REPO_ROOT);
-  const result = await measureServerDispatch({ jobs, agents });
+  const result = await measureServerDispatch({ jobs, agents, cpuProfileDir });
   const section = renderServerSection(result, machine, command);
   if (write) writeSection(section);
   return section;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { jobs: { type: 'string' }, agents: { type: 'string' }, 'no-write': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { jobs: { type: 'string' }, agents: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
   const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
   const agents = values.agents === undefined ? DEFAULT_AGENTS : Number(values.agents);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`invalid --jobs '${values.jobs}': expected a positive integer`);
   if (!Number.isInteger(agents) || agents < 1) throw new Error(`invalid --agents '${values.agents}': expected a positive integer`);
   const options = `${values.jobs === undefined ? '' : ` --jobs ${jobs}`}${values.agents === undefined ? '' : ` --agents ${agents}`}`;
-  runServerDispatchBenchmark({ write: !values['no-write'], command: `node bench/server-dispatch.js${options}`, jobs, agents })
+  const cpuProfileDir = values['cpu-prof'];
+  // A profiled server is slower, so its numbers are never written to the report.
+  const write = !values['no-write'] && cpuProfileDir === undefined;
+  runServerDispatchBenchmark({ write, command: `node bench/server-dispatch.js${options}`, jobs, agents, cpuProfileDir })
     .then((section) => process.stdout.write(section))
     .catch((error) => {
       process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);

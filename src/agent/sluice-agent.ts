@@ -4,7 +4,6 @@ import { AgentClient, ServerResponseError, isTransientError, retryDelayMs } from
 import type { AgentConfig } from './agent-config.js';
 import { AgentError, AgentErrorCode } from './agent-error-codes.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './agent-identity.js';
-import { runAgentJob } from './agent-job.js';
 import { AgentRoutes, leaseSecondsFor, type NextJobResponse, type RegisterResponse, type SessionResponse } from './agent-protocol.js';
 import { sleep } from './event-uploader.js';
 
@@ -57,6 +56,7 @@ export async function runAgent(config: AgentConfig, options: RunAgentOptions): P
       }
       if (assignment === undefined) continue;
       // NOTE: a job claimed just as the agent stops is never started; its lease expires and it counts as a lost attempt.
+      const { runAgentJob } = await loadJobModule();
       await runAgentJob({ client, logger, executor, workDir: config.workDir, heartbeatMs: config.heartbeatMs, shutdownSignal: signal }, assignment);
     }
   };
@@ -125,6 +125,17 @@ async function resumeOrRegister(config: AgentConfig, logger: Logger): Promise<Ag
   await saveIdentity(config.workDir, identity);
   logger.info({ agentId: identity.agentId, name: identity.name, pool: identity.pool }, 'agent registered');
   return identity;
+}
+
+let jobModule: Promise<typeof import('./agent-job.js')> | undefined;
+
+/**
+ * Imports the code that runs a job (sources, event upload, artifacts) with the
+ * first job, so an idle agent does not load it.
+ */
+function loadJobModule(): Promise<typeof import('./agent-job.js')> {
+  jobModule ??= import('./agent-job.js');
+  return jobModule;
 }
 
 /**

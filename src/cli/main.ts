@@ -7,7 +7,7 @@ import { formatDiagnostics } from './diagnostic-printer.js';
 import type { RunCommandOptions } from './commands/run-command.js';
 import type { ExpandCommandOptions } from './commands/expand-command.js';
 import type { ServeCommandOptions } from './commands/serve-command.js';
-import type { RepoAddOptions } from './commands/repo-command.js';
+import type { RepoAddOptions, RepoVariableSetOptions } from './commands/repo-command.js';
 import type { AgentCommandOptions } from './commands/agent-command.js';
 import { collectPairs, OptionError } from './option-parsing.js';
 import { SourceFileSet } from '../language/source-file-set.js';
@@ -228,6 +228,22 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .action(async (url: string, options: RepoAddOptions) => {
       const { runRepoAddCommand } = await import('./commands/repo-command.js');
       setExitCode(await runRepoAddCommand(url, options, io));
+    });
+  repo
+    .command('variable')
+    .description("Manage a pipeline's variables on a server")
+    .command('set')
+    .description('Create or replace a pipeline variable; the value comes from --value or standard input')
+    .argument('<name>', 'variable name: letters, digits, . and _')
+    .requiredOption('--pipeline <name-or-id>', 'pipeline to set the variable on')
+    .option('--value <value>', 'the value (default: read standard input, so a secret stays out of the shell history)')
+    .option('--secret', 'store the value encrypted, never show it, and mask it in logs')
+    .option('--allow-override', 'let a queue-time variable of the same name replace the value')
+    .option('--server <url>', 'server URL (default: $SLUICE_SERVER)')
+    .option('--token <token>', 'API token (default: $SLUICE_TOKEN)')
+    .action(async (name: string, options: RepoVariableSetOptions) => {
+      const { runRepoVariableSetCommand } = await import('./commands/repo-command.js');
+      setExitCode(await runRepoVariableSetCommand(name, options, io));
     });
 
   return program;

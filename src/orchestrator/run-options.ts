@@ -35,6 +35,17 @@ export interface RunOptions {
   /** Local paths of `resources.repositories` entries by alias (`--repository alias=PATH`), for `checkout: <alias>`. */
   repositories?: Record<string, string>;
   workRoot: string;
+  /**
+   * The run's artifact store, shared by its jobs; default `<workRoot>/artifacts`.
+   * The server puts it in the `files` folder that every server process reaches.
+   */
+  artifactStoreRoot?: string;
   /** Backs `counter()` in runtime expressions; `counter()` is an error without it. */
   counter?: (prefix: string, seed: number) => number;
+  /**
+   * Value of `pipeline.startTime`; default the moment `runPipeline` starts. The
+   * server passes the run's stored time, so a resumed or re-run attempt and its
+   * counter reservations see the same value.
+   */
+  startTime?: Date;
 }

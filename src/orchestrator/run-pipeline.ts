@@ -29,7 +29,7 @@ export async function runPipeline(plan: RunPlan, options: RunOptions): Promise<R
     stages: new Map(),
     pipelineVariables: [],
     pipelineErrors: [],
-    startTime: new Date(),
+    startTime: options.startTime ?? new Date(),
   };
 
   // Pipeline-level `$[ ]` values are evaluated once, at run start, without dependencies.

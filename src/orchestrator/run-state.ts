@@ -32,9 +32,19 @@ export function emitStarted(state: RunState, record: RecordRef): string {
 /** Emits record-finished, with the reason's secrets masked. */
 export function emitFinished(state: RunState, record: RecordRef, result: TaskResult, reason?: string): string {
   const time = now();
-  const masked = reason === undefined ? undefined : maskSecrets(reason, state.options.secrets);
+  const masked = reason === undefined ? undefined : maskSecrets(reason, runSecretValues(state.options));
   state.options.sink({ type: 'record-finished', record, result, reason: masked, time });
   return time;
+}
+
+/** Collects every secret the run was given: queue-time secrets, secret run variables (a server's pipeline variables) and variable groups' secrets. */
+function runSecretValues(options: RunState['options']): Record<string, string> {
+  const values: Record<string, string> = { ...options.secrets };
+  for (const [name, variable] of Object.entries(options.runVariables)) if (variable.isSecret) values[`run:${name}`] = variable.value;
+  for (const [group, definition] of Object.entries(options.variableGroups ?? {})) {
+    for (const [name, value] of Object.entries(definition.secrets)) values[`group:${group}:${name}`] = value;
+  }
+  return values;
 }
 
 /**

@@ -1,13 +1,17 @@
 import type { RunEvent } from '../events/run-event.js';
 import type { JobOutcome } from '../runner/job-request.js';
 import { listArtifacts } from '../runner/artifacts/list-artifacts.js';
+import type { StepDefinition } from '../language/pipeline/pipeline-model.js';
+import { BUILTIN_TASK_CATALOG } from '../runner/tasks/builtin-task-catalog.js';
 import type { TestResultsFormat } from '../runner/test-results/test-result-model.js';
 import type { Agent } from '../store/agent-repository.js';
+import { jobArtifactRoot } from '../store/artifact-repository.js';
 import type { QueuedJob } from '../store/job-queue.js';
 import type { Store } from '../store/open-store.js';
 import { recordRunEvent } from '../store/record-run-event.js';
 import { isStoreError } from '../store/store-error.js';
 import { StoreErrorCode } from '../store/store-error-codes.js';
+import { notifierOf } from './job-queue-notifier.js';
 import type { LiveEvents } from './live-events.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { openJobPayload, readJobPayload, type RemoteJobPayload } from './remote-job-payload.js';
@@ -31,6 +35,14 @@ export interface ClaimedJob {
 }
 
 const TEST_RESULT_FORMATS: ReadonlySet<string> = new Set<TestResultsFormat>(['JUnit', 'NUnit', 'VSTest', 'XUnit']);
+
+/** Built-in tasks that write to the run's artifact store, by lower-case name and by task GUID. */
+const ARTIFACT_PUBLISHING_TASKS: ReadonlySet<string> = new Set(
+  BUILTIN_TASK_CATALOG.filter((entry) => entry.name === 'PublishPipelineArtifact' || entry.name === 'PublishBuildArtifacts').flatMap((entry) => [
+    entry.name.toLowerCase(),
+    entry.id,
+  ]),
+);
 
 /**
  * Hands the oldest matching job of `pools` to `agent` with a lease of
@@ -72,11 +84,12 @@ export async function recordJobEvents(context: JobReportContext, claimed: Claime
  * artifacts it published to the run's artifact folder, then its result and
  * outcome in the job queue, and wakes the executor waiting for it. The queue
  * is written last because the run may complete as soon as it is. Throws
- * STORE011 when the agent no longer holds the lease.
+ * STORE011 when the agent no longer holds the lease. `current` is the job as
+ * the caller has just read it; without it the job is read here.
  */
-export async function completeJob(context: JobReportContext, claimed: ClaimedJob, agentId: number, outcome: JobOutcome): Promise<void> {
+export async function completeJob(context: JobReportContext, claimed: ClaimedJob, agentId: number, outcome: JobOutcome, current?: QueuedJob): Promise<void> {
   const { job, payload } = claimed;
-  const current = await context.store.jobs.get(job.id);
+  current ??= await context.store.jobs.get(job.id);
   // A job whose lease is lost keeps nothing of this report: `complete` throws STORE011 with the details.
   if (current?.status !== 'leased' || current.leaseOwner !== agentId) {
     await context.store.jobs.complete(job.id, agentId, outcome.result, outcome);
@@ -98,16 +111,20 @@ export async function completeJob(context: JobReportContext, claimed: ClaimedJob
 
   await context.store.jobs.complete(job.id, agentId, outcome.result, outcome);
   context.logger.info({ runId: job.runId, jobId: job.id, recordId: job.recordId, result: outcome.result }, 'job completed');
+  notifierOf(context).handOverOutcome(job.id, outcome);
   context.live.publishJobFinished(job.id);
 }
 
 /**
  * Records artifacts that appeared in the run's artifact folder and are not
- * indexed yet; the job that just completed is taken as their publisher.
+ * indexed yet; the job that just completed is taken as their publisher. A job
+ * without a step that publishes artifacts skips the listing of the run's
+ * artifacts and the read of the folder.
  */
 async function indexArtifacts(context: JobReportContext, job: QueuedJob, payload: RemoteJobPayload): Promise<void> {
-  const root = payload.request.artifactStoreRoot;
-  if (root === undefined) return;
+  if (payload.request.artifactStoreRoot === undefined) return;
+  if (!payload.request.steps.some(publishesArtifacts)) return;
+  const root = jobArtifactRoot(context.store.logs.root, job.runId, payload.request.artifactStoreRoot);
 
   const known = new Set((await context.store.artifacts.list(job.runId)).map((artifact) => artifact.name));
   for (const artifact of await listArtifacts(root)) {
@@ -126,6 +143,16 @@ async function indexArtifacts(context: JobReportContext, job: QueuedJob, payload
       if (!isStoreError(error, StoreErrorCode.AlreadyExists)) throw error;
     }
   }
+}
+
+/**
+ * True for a step that may write to the run's artifact store: a `publish:`
+ * step, or a PublishPipelineArtifact or PublishBuildArtifacts task by name or
+ * GUID. Script, checkout and download steps never publish.
+ */
+export function publishesArtifacts(step: StepDefinition): boolean {
+  if (step.type === 'publish') return true;
+  return step.type === 'task' && ARTIFACT_PUBLISHING_TASKS.has(step.task.toLowerCase());
 }
 
 function secondsBetween(from: string, to: string): number {

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import type { RunEvent } from '../events/run-event.js';
 import { LocalJobRunner } from '../runner/local-job-runner.js';
-import type { JobExecutor, JobOutcome } from '../runner/job-request.js';
+import type { JobExecutor, JobOutcome, JobRequest } from '../runner/job-request.js';
 import type { Agent } from '../store/agent-repository.js';
+import { jobArtifactRoot } from '../store/artifact-repository.js';
 import { isStoreError } from '../store/store-error.js';
 import { StoreErrorCode } from '../store/store-error-codes.js';
 import { claimJob, completeJob, recordJobEvents, type ClaimedJob, type JobReportContext } from './job-reports.js';
@@ -121,7 +122,7 @@ export class LocalAgent {
     let outcome: JobOutcome;
     try {
       const executor = this.options.executor ?? new LocalJobRunner({ agentName: LOCAL_AGENT_NAME });
-      outcome = await executor.runJob(claimed.payload.request, (event) => batcher.add(event), controller.signal);
+      outcome = await executor.runJob(withLocalArtifactRoot(context, claimed), (event) => batcher.add(event), controller.signal);
     } catch (error) {
       context.logger.error({ runId: claimed.job.runId, jobId: claimed.job.id, err: error }, 'local agent job failed in the runner');
       outcome = { result: 'failed', reason: `the runner failed: ${(error as Error).message}`, outputs: {}, variables: {} };
@@ -225,4 +226,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** The job's request with the artifact store as this process reaches it (another server process may have queued the job). */
+function withLocalArtifactRoot(context: JobReportContext, claimed: ClaimedJob): JobRequest {
+  const { request } = claimed.payload;
+  if (request.artifactStoreRoot === undefined) return request;
+  return { ...request, artifactStoreRoot: jobArtifactRoot(context.store.logs.root, claimed.job.runId, request.artifactStoreRoot) };
 }

@@ -6,7 +6,7 @@ import type { LiveEvents } from './live-events.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { jobPool, jobVmImage, outcomeWithoutDetails, readJobPayload, sealJobPayload, type RemoteJobPayload, type RemoteJobSource } from './remote-job-payload.js';
 import type { ServerLogger } from './server-logger.js';
-import { notifyJobQueued } from './routes/agent-protocol-routes.js';
+import { notifierOf, notifyJobQueued } from './job-queue-notifier.js';
 
 /**
  * How often a waiting executor reads its job from the store, in milliseconds.
@@ -61,14 +61,23 @@ export class RemoteJobExecutor implements JobExecutor {
     const reused = this.options.reusedOutcomes?.get(request.record.id);
     if (reused !== undefined) return reused;
 
+    const notifier = notifierOf({ store: this.options.store });
     let job = (await this.findExisting()).get(request.record.id);
+    const queuedNow = job === undefined;
     if (job === undefined) {
       if (signal.aborted) return outcomeWithoutDetails('canceled', 'the run was canceled before the job was queued');
       job = await this.enqueue(request);
     } else {
       this.options.logger.info({ runId: this.options.runId, jobId: job.id, recordId: job.recordId, status: job.status }, 'job found from before the restart');
+      notifier.expectOutcome(job.id);
     }
-    return this.waitForOutcome(job, request, signal);
+    try {
+      // A job queued just now cannot have finished yet, so the first read of its status waits for a wake.
+      if (queuedNow) await this.options.live.waitForJob(job.id, this.pollMs, signal);
+      return await this.waitForOutcome(job, request, signal);
+    } finally {
+      notifier.takeOutcome(job.id, true);
+    }
   }
 
   private async enqueue(request: JobRequest): Promise<QueuedJob> {
@@ -82,6 +91,8 @@ export class RemoteJobExecutor implements JobExecutor {
       ...(vmImage === undefined ? {} : { vmImage }),
       payload: sealJobPayload(payload, this.options.secrets),
     });
+    // An agent needs a claim and a second request to complete the job, so the entry exists before any completion.
+    notifierOf({ store: this.options.store }).expectOutcome(job.id);
     this.options.logger.info({ runId: job.runId, jobId: job.id, recordId: job.recordId, pool: job.pool }, 'job queued');
     // Agents waiting in a long-poll on this process take the job at once.
     notifyJobQueued({ store: this.options.store });
@@ -90,8 +101,12 @@ export class RemoteJobExecutor implements JobExecutor {
 
   private async waitForOutcome(queued: QueuedJob, request: JobRequest, signal: AbortSignal): Promise<JobOutcome> {
     const { store, live } = this.options;
+    const notifier = notifierOf({ store });
     let cancelDeadline: number | undefined;
     for (;;) {
+      // A completion reported to this process hands its outcome over, so the job and its sealed outcome need no read.
+      const handedOver = notifier.takeOutcome(queued.id);
+      if (handedOver !== undefined) return handedOver;
       const job = await store.jobs.get(queued.id);
       if (job === undefined) return outcomeWithoutDetails('canceled', 'the job was removed from the queue');
       const finished = await this.finishedOutcome(job);

@@ -10,6 +10,7 @@ import type { JobOutcome } from '../runner/job-request.js';
 import type { Store } from '../store/open-store.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { recordRunEvent } from '../store/record-run-event.js';
+import { artifactContentRoot } from '../store/artifact-repository.js';
 import type { Pipeline } from '../store/pipeline-repository.js';
 import type { QueueTimeVariable, Run, RunTriggerReason } from '../store/run-repository.js';
 import { ApiError } from './api-error.js';
@@ -18,9 +19,11 @@ import { RemoteJobExecutor } from './remote-job-executor.js';
 import type { RepositoryMirrors } from './repository-mirrors.js';
 import { attemptBaseline, currentRunAttempt } from './run-attempts.js';
 import { formatServerRunNumber, serverCompileTimeVariables, serverRunVariables } from './server-run-variables.js';
+import { pipelineVariableScope } from './pipeline-variable-scope.js';
 import type { ServerLogger } from './server-logger.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { redactUrl } from './git-command.js';
+import { reserveRunCounters } from './run-counters.js';
 import type { RunClaims } from './run-ownership.js';
 
 /** Jobs of one run that may run at once when the caller gives no limit. */
@@ -71,8 +74,18 @@ class ServerStoppingError extends Error {
   }
 }
 
+/** Thrown inside a run's executor when another server process took the run over; this process stops driving it. */
+class RunLostError extends Error {
+  constructor(runId: number) {
+    super(`run ${runId} is driven by another server process now`);
+  }
+}
+
 interface DrivenRun {
+  /** Aborting it cancels the run (its jobs too). */
   controller: AbortController;
+  /** Aborted when this process must stop driving the run without touching it further: another process holds its lease. */
+  lost: AbortController;
   done: Promise<void>;
 }
 
@@ -90,6 +103,7 @@ export class RunCoordinator {
 
   constructor(private readonly options: RunCoordinatorOptions) {
     this.pollMs = options.pollMs ?? RUN_STATUS_POLL_MS;
+    options.ownership?.onLost?.((runId) => this.abandon(runId));
   }
 
   /** True once `stop` has been called: no run is queued or driven any more. */
@@ -219,13 +233,36 @@ export class RunCoordinator {
 
   private startDriving(runId: number, attempt: number): void {
     const controller = new AbortController();
-    const done = this.drive(runId, attempt, controller)
-      .catch((error: unknown) => this.failRun(runId, error))
+    const lost = new AbortController();
+    const done = this.drive(runId, attempt, controller, lost.signal)
+      .catch((error: unknown) => (lost.signal.aborted ? undefined : this.failRun(runId, error)))
       .finally(async () => {
         this.driven.delete(runId);
+        // The release deletes only this process's own lease, never the new owner's.
         await this.release(runId);
       });
-    this.driven.set(runId, { controller, done });
+    this.driven.set(runId, { controller, lost, done });
+  }
+
+  /**
+   * Stops driving a run whose lease another process took (this process
+   * stalled past the lease): its orchestration ends without writing events or
+   * a result, and its jobs stay queued or leased for the new owner.
+   */
+  private abandon(runId: number): void {
+    const run = this.driven.get(runId);
+    if (run === undefined || run.lost.signal.aborted) return;
+    this.options.logger.warn({ runId }, 'run abandoned: another server process drives it now');
+    run.lost.abort(new RunLostError(runId));
+  }
+
+  /** Resolves true while this process may write for the run; false once another process holds its lease. */
+  private async stillOwned(runId: number): Promise<boolean> {
+    const confirm = this.options.ownership?.confirm;
+    if (confirm === undefined) return true;
+    const owned = await confirm.call(this.options.ownership, runId);
+    if (!owned) this.abandon(runId);
+    return owned;
   }
 
   private async claim(runId: number): Promise<boolean> {
@@ -239,7 +276,7 @@ export class RunCoordinator {
     });
   }
 
-  private async drive(runId: number, attempt: number, controller: AbortController): Promise<void> {
+  private async drive(runId: number, attempt: number, controller: AbortController, lost: AbortSignal): Promise<void> {
     const { store, logger } = this.options;
     const run = (await store.runs.get(runId))!;
     const pipeline = await this.pipeline(run.pipelineId);
@@ -270,29 +307,49 @@ export class RunCoordinator {
     if (run.status === 'cancelling') controller.abort();
     const stopWatching = this.watchForCancel(runId, controller);
 
-    const recorder = new RunEventRecorder(this.options, runId, attempt, baseline.frozenRecords, this.shutdown.signal);
+    const detached = AbortSignal.any([this.shutdown.signal, lost]);
+    const recorder = new RunEventRecorder(this.options, runId, attempt, baseline.frozenRecords, detached, () => this.stillOwned(runId));
     const queueVariables = await store.runs.queueTimeVariables(runId);
+    const pipelineScope = await pipelineVariableScope({ store, secrets: this.options.secrets, run, queueVariables, attempt, issueRecordId: plan.stages[0]?.name, logger });
+    if (pipelineScope.issue !== undefined) recorder.record(pipelineScope.issue);
+    const variables = {
+      // Pipeline variables come first: predefined variables and every YAML scope override them.
+      runVariables: { ...pipelineScope.variables, ...serverRunVariables(facts, runNumber) },
+      queueVariables: plainValues(queueVariables, false),
+      secrets: plainValues(queueVariables, true),
+      startTime: facts.startTime,
+    };
+    // Reserved before the run starts, because the orchestrator evaluates counter() synchronously.
+    const counter = await reserveRunCounters(plan, variables, { pipelineId: pipeline.id, runId }, store.counters);
     let outcome: RunOutcome;
     try {
       outcome = await runPipeline(plan, {
         runId: String(runId),
-        executor: this.executor(runId, attempt, pipeline, run, baseline.reusedOutcomes),
+        executor: this.executor(runId, attempt, pipeline, run, baseline.reusedOutcomes, detached),
         sink: (event) => recorder.record(event),
         signal: controller.signal,
         maxParallelJobs: this.options.maxParallelJobs ?? DEFAULT_MAX_PARALLEL_JOBS,
-        runVariables: serverRunVariables(facts, runNumber),
-        queueVariables: plainValues(queueVariables, false),
-        secrets: plainValues(queueVariables, true),
+        ...variables,
+        counter,
         source: { path: sourceRoot, inPlace: false },
         workRoot: join(runFolder, 'work'),
+        artifactStoreRoot: artifactContentRoot(store.logs.root, runId),
       });
     } finally {
       stopWatching();
       await recorder.flush();
     }
 
+    if (lost.aborted) {
+      logger.warn({ runId, attempt }, 'run left to the server process that took it over');
+      return;
+    }
     if (this.stopping) {
       logger.info({ runId, attempt }, 'run left in progress for the next start');
+      return;
+    }
+    if (!(await this.stillOwned(runId))) {
+      logger.warn({ runId, attempt }, 'run left to the server process that took it over');
       return;
     }
     await this.finishRun(runId, outcome.result, runReason(outcome, controller.signal.aborted));
@@ -300,7 +357,7 @@ export class RunCoordinator {
     await removeJobWorkspaces(join(runFolder, 'work'));
   }
 
-  private executor(runId: number, attempt: number, pipeline: Pipeline, run: Run, reused: Map<string, JobOutcome>) {
+  private executor(runId: number, attempt: number, pipeline: Pipeline, run: Run, reused: Map<string, JobOutcome>, detached: AbortSignal) {
     const executor = new RemoteJobExecutor({
       store: this.options.store,
       live: this.options.live,
@@ -312,13 +369,14 @@ export class RunCoordinator {
       reusedOutcomes: reused,
       pollMs: this.pollMs,
     });
-    const shutdown = this.shutdown.signal;
+    const stopped = (): Error => (this.shutdown.signal.aborted ? new ServerStoppingError() : new RunLostError(runId));
     return {
       runJob: async (...args: Parameters<RemoteJobExecutor['runJob']>) => {
-        if (shutdown.aborted) throw new ServerStoppingError();
-        // The job's own signal, or the server stopping, ends the wait; only the first cancels the job.
-        const outcome = await untilAborted(executor.runJob(...args), shutdown);
-        if (outcome === undefined) throw new ServerStoppingError();
+        // Queueing a job is a write: after a stall, check first that no other process drives the run now.
+        if (detached.aborted || !(await this.stillOwned(runId))) throw stopped();
+        // The job's own signal, or the server stopping, or the run lost, ends the wait; only the first cancels the job.
+        const outcome = await untilAborted(executor.runJob(...args), detached);
+        if (outcome === undefined) throw stopped();
         return outcome;
       },
     };
@@ -352,7 +410,7 @@ export class RunCoordinator {
   }
 
   private async failRun(runId: number, error: unknown): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || !(await this.stillOwned(runId).catch(() => false))) return;
     const message = error instanceof Error ? error.message : String(error);
     this.options.logger.error({ runId, err: error }, 'run failed in the server');
     await this.finishRun(runId, 'failed', `the server could not run the pipeline: ${redactUrl(message)}`).catch((storeError: unknown) => {
@@ -375,11 +433,14 @@ class RunEventRecorder {
     private readonly runId: number,
     private readonly attempt: number,
     private readonly frozen: ReadonlySet<string>,
-    private readonly shutdown: AbortSignal,
+    /** Aborted when the server stops or another process took the run: events are dropped from then on. */
+    private readonly detached: AbortSignal,
+    /** Confirms the run's lease before each write. */
+    private readonly stillOwned: () => Promise<boolean>,
   ) {}
 
   record(event: RunEvent): void {
-    if (this.shutdown.aborted) return;
+    if (this.detached.aborted) return;
     if ((event.type === 'record-started' || event.type === 'record-finished') && this.frozen.has(event.record.id)) return;
     this.chain = this.chain.then(() => this.store(event)).catch((error: unknown) => {
       this.options.logger.error({ runId: this.runId, err: error, event: event.type }, 'storing a run event failed');
@@ -392,6 +453,7 @@ class RunEventRecorder {
 
   private async store(event: RunEvent): Promise<void> {
     const { store, live } = this.options;
+    if (this.detached.aborted || !(await this.stillOwned())) return;
     if (!this.started && event.type === 'record-started' && event.record.type === 'job') {
       this.started = true;
       await store.runs.markStarted(this.runId);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/open-store.js';
 import { leaseDb } from './run-ownership-tables.js';
 import type { ServerLogger } from './server-logger.js';
@@ -10,11 +11,9 @@ import type { ServerLogger } from './server-logger.js';
 // its own --data folder (repository mirrors, run checkouts and its owner id in
 // `server-id`), and every process needs the same `server.key`, because each one
 // decrypts job payloads and secrets that another process sealed. Log chunk files
-// live under `<data>/files/logs`, so `<data>/files` must be one shared folder (a
-// symlink or a network mount) for either API to serve every log.
-// NOTE: artifacts are written under `<data>/runs/<run id>` of the process that
-// drives the run (the absolute path travels in the job payload), and the
-// artifact routes read their own `<data>/runs`, so the other API does not list them.
+// live under `<data>/files/logs` and artifact stores under `<data>/files/artifacts`,
+// so `<data>/files` must be one shared folder (a symlink or a network mount) for
+// either API to serve every log and artifact.
 
 /** How long a run or leader lease lasts without renewal, in milliseconds, unless SLUICE_LEASE_MS sets it. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -38,6 +37,14 @@ export interface RunClaims {
   claim(runId: number): Promise<boolean>;
   /** Gives the run up, so another process may take it over at once. */
   release(runId: number): Promise<void>;
+  /**
+   * Resolves true while this process still holds the run's lease. Called
+   * before each write for the run, so a process that stalled past its lease
+   * notices that another process took the run over before it writes.
+   */
+  confirm?(runId: number): Promise<boolean>;
+  /** Registers a listener called once for each run whose lease another process took. */
+  onLost?(listener: (runId: number) => void): void;
 }
 
 /** Settings of `RunOwnership`. */
@@ -65,6 +72,9 @@ export class RunOwnership implements RunClaims {
   readonly leaseMs: number;
   private readonly owned = new Set<number>();
   private readonly lost = new Set<number>();
+  /** Monotonic time (performance.now) of each owned run's last successful claim or renewal. */
+  private readonly confirmedAt = new Map<number, number>();
+  private readonly lostListeners: Array<(runId: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
@@ -90,13 +100,36 @@ export class RunOwnership implements RunClaims {
     if (row === undefined) return false;
     this.owned.add(runId);
     this.lost.delete(runId);
+    this.confirmedAt.set(runId, performance.now());
     return true;
+  }
+
+  /**
+   * Resolves true when this process still holds the run's lease. A renewal
+   * younger than a third of the lease is trusted. An older one (the process
+   * stalled, or renewals failed) is checked with a claim, which renews the
+   * lease when it is still ours or expired without a new owner. A run that
+   * another process took goes to the `onLost` listeners and resolves false.
+   */
+  async confirm(runId: number): Promise<boolean> {
+    if (this.lost.has(runId)) return false;
+    const confirmed = this.confirmedAt.get(runId);
+    if (confirmed !== undefined && performance.now() - confirmed < this.leaseMs / 3) return true;
+    if (await this.claim(runId)) return true;
+    this.markLost([runId]);
+    return false;
+  }
+
+  /** Registers a listener called once for each run whose lease another process took. */
+  onLost(listener: (runId: number) => void): void {
+    this.lostListeners.push(listener);
   }
 
   /** Deletes the run's lease when this process holds it. */
   async release(runId: number): Promise<void> {
     this.owned.delete(runId);
     this.lost.delete(runId);
+    this.confirmedAt.delete(runId);
     await leaseDb(this.options.store).deleteFrom('run_leases').where('run_id', '=', runId).where('owner', '=', this.ownerId).execute();
   }
 
@@ -112,6 +145,7 @@ export class RunOwnership implements RunClaims {
   async renew(): Promise<number[]> {
     if (this.owned.size === 0) return [];
     const ids = [...this.owned];
+    const started = performance.now();
     const renewed = await leaseDb(this.options.store)
       .updateTable('run_leases')
       .set({ expires_at: this.expiry(this.now()) })
@@ -120,15 +154,21 @@ export class RunOwnership implements RunClaims {
       .returning('run_id')
       .execute();
     const kept = new Set(renewed.map((row) => Number(row.run_id)));
+    for (const runId of kept) if (this.owned.has(runId)) this.confirmedAt.set(runId, started);
     const lost = ids.filter((id) => !kept.has(id));
-    for (const runId of lost) {
+    this.markLost(lost);
+    return lost;
+  }
+
+  /** Records runs whose lease another process took, logs each once and calls the `onLost` listeners (the coordinator stops driving them). */
+  private markLost(runIds: readonly number[]): void {
+    for (const runId of runIds) {
       if (this.lost.has(runId)) continue;
       this.lost.add(runId);
-      // NOTE: the coordinator keeps driving a run whose lease was lost (this process stalled longer
-      // than the lease), so both processes may write its timeline until this one finishes the run.
+      this.confirmedAt.delete(runId);
       this.options.logger.error({ runId, owner: this.ownerId }, 'run lease lost to another server process');
+      for (const listener of this.lostListeners) listener(runId);
     }
-    return lost;
   }
 
   /**

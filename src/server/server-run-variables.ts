@@ -39,6 +39,9 @@ export function serverCompileTimeVariables(facts: Omit<RunSourceFacts, 'runAttem
 export function serverRunVariables(facts: RunSourceFacts, runNumber: string): Record<string, JobVariable> {
   const values = runVariableValues(facts);
   values['Build.BuildNumber'] = runNumber;
+  // A pull-request trigger queues System.PullRequest.* as queue-time variables;
+  // a read-only copy here would make the runner warn that their definition was ignored.
+  delete values['System.PullRequest.PullRequestNumber'];
   const variables: Record<string, JobVariable> = {};
   for (const [name, value] of Object.entries(values)) variables[name] = { value, isSecret: false, readonly: true };
   return variables;

@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path';
 import type { Selectable } from 'kysely';
 import { isUniqueViolation } from './database-errors.js';
 import { StoreError } from './store-error.js';
@@ -16,6 +17,29 @@ export interface ArtifactEntry {
   sizeBytes: number;
   fileCount: number;
   createdAt: string;
+}
+
+/**
+ * Returns the folder of a run's artifact store (manifests and blobs) inside a
+ * server's `files` folder (`Store.logs.root`, `<data>/files`). Server processes
+ * that share one database share that folder too, so every process finds the
+ * content of artifacts that another one's run published; the list comes from
+ * the `artifacts` table.
+ */
+export function artifactContentRoot(filesRoot: string, runId: number): string {
+  return join(filesRoot, 'artifacts', String(runId));
+}
+
+/**
+ * Returns the artifact store of a run as this server process reaches it, from
+ * the path a job's request carries. Runs queued before artifacts moved to the
+ * shared folder carry `<run work root>/artifacts`, which is kept; every newer
+ * run's store is `artifactContentRoot` of this process's own `files` folder,
+ * because the shared folder may be mounted at another path on each server.
+ */
+export function jobArtifactRoot(filesRoot: string, runId: number, requestRoot: string | undefined): string {
+  if (requestRoot !== undefined && basename(requestRoot) === 'artifacts') return requestRoot;
+  return artifactContentRoot(filesRoot, runId);
 }
 
 /** Index of the artifacts each run published. */

@@ -87,7 +87,8 @@ export interface RequeueReport {
  * The queue of jobs waiting for agents. A claim hands a job to exactly one
  * agent. On PostgreSQL the candidates are read with `FOR UPDATE SKIP LOCKED`
  * inside a transaction, so concurrent claimers lock disjoint rows. On SQLite
- * the claim is an immediate transaction, which no other writer can interleave.
+ * the claim reads candidates and leases one with an UPDATE that requires the
+ * status `queued`, so of two claimers of one job only the first updates it.
  */
 export class JobQueue {
   constructor(private readonly store: StoreDatabase) {}
@@ -135,7 +136,7 @@ export class JobQueue {
     checkLease(request.leaseSeconds);
     if (request.pools.length === 0) return undefined;
 
-    return this.store.write(async (trx) => {
+    const claim = async (trx: Kysely<StoreSchema>): Promise<QueuedJob | undefined> => {
       let afterId = 0;
       for (;;) {
         const candidates = await this.candidates(trx, request.pools, afterId);
@@ -149,7 +150,11 @@ export class JobQueue {
         if (candidates.length < CLAIM_CANDIDATE_BATCH) return undefined;
         afterId = candidates[candidates.length - 1]!.id;
       }
-    });
+    };
+    if (this.store.dialect === 'postgres') return this.store.write(claim);
+    // On SQLite the lease's status condition alone hands a job to one claimer, so the claim needs no
+    // transaction: a candidate taken between the read and the update is skipped like a locked row.
+    return claim(this.store.db);
   }
 
   /** Extends every lease the agent holds to `leaseSeconds` from now; returns how many were renewed. */
@@ -354,11 +359,21 @@ function toJob(row: Selectable<JobQueueTable>): QueuedJob {
     recordId: row.record_id,
     pool: row.pool,
     demands: parseJsonColumn<string[]>(row.demands_json, 'job_queue.demands_json'),
-    payload: parseJsonColumn<unknown>(row.payload_json, 'job_queue.payload_json'),
+    payload: undefined,
     status: row.status as JobStatus,
     attempts: row.attempts,
     queuedAt: row.queued_at,
   };
+  // The payload (the whole job request) is parsed when first read: most reads of a job only need its status.
+  let payload: { value: unknown } | undefined;
+  Object.defineProperty(job, 'payload', {
+    enumerable: true,
+    configurable: true,
+    get: () => (payload ??= { value: parseJsonColumn<unknown>(row.payload_json, 'job_queue.payload_json') }).value,
+    set: (value: unknown) => {
+      payload = { value };
+    },
+  });
   if (row.vm_image !== null) job.vmImage = row.vm_image;
   if (row.lease_owner !== null) job.leaseOwner = row.lease_owner;
   if (row.lease_expires_at !== null) job.leaseExpiresAt = row.lease_expires_at;

@@ -10,7 +10,7 @@ import type { TimelineEventContext } from './timeline-repository.js';
 export async function recordRunEvent(store: Store, runId: number, event: RunEvent, context: TimelineEventContext = {}): Promise<void> {
   switch (event.type) {
     case 'log':
-      await store.logs.append(runId, event.recordId, [event]);
+      await store.logs.append(runId, event.recordId, [event], context.attempt);
       return;
     case 'variable-set':
       await store.variables.record(runId, event);

@@ -19,6 +19,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   { version: 3, name: 'add trigger tables', up: addTriggerTables },
   { version: 4, name: 'add server leases', up: addServerLeases },
   { version: 5, name: 'add job vm image', up: addJobVmImage },
+  { version: 6, name: 'add pipeline variables', up: addPipelineVariables },
 ];
 
 /** The newest schema version this build can migrate to. */
@@ -294,4 +295,25 @@ async function addServerLeases(db: Kysely<unknown>): Promise<void> {
  */
 async function addJobVmImage(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('job_queue').addColumn('vm_image', 'text').execute();
+}
+
+/**
+ * Adds `pipeline_variables`: the variables a user defines on the server for a
+ * pipeline, like the variables of Azure's pipeline settings UI. `name_key` is
+ * the lower-case name, because variable names are case-insensitive. A secret's
+ * value is a SecretBox envelope in `value_sealed`, and `value` is null.
+ */
+async function addPipelineVariables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('pipeline_variables')
+    .addColumn('pipeline_id', 'integer', (c) => c.notNull().references('pipelines.id').onDelete('cascade'))
+    .addColumn('name_key', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('value', 'text')
+    .addColumn('value_sealed', 'text')
+    .addColumn('is_secret', 'integer', (c) => c.notNull())
+    .addColumn('allow_override', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('pipeline_variables_pk', ['pipeline_id', 'name_key'])
+    .execute();
 }

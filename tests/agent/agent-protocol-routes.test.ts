@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../server/server-test-helpers.js';
+import { createTestRepository, startTestServer, waitForRunCompletion, type TestServer } from '../server/server-test-helpers.js';
 
 describe('agent protocol routes', () => {
   let test: TestServer | undefined;
@@ -63,5 +63,27 @@ describe('agent protocol routes', () => {
     const unknown = await test.request('POST', '/api/agent/jobs/999/heartbeat', { leaseSeconds: 5 }, agentToken);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('SRV003');
+  });
+  it('writes the assignment line before agent events', async () => {
+    const { test, agentToken } = await registered();
+    const repository = createTestRepository(test.root, { 'azure-pipelines.yml': "jobs:\n- job: Only\n  steps:\n  - script: 'true'\n" });
+    const pipelineId = (await test.request('POST', '/api/pipelines', { name: 'assign', repositoryUrl: repository.path })).json().id as number;
+    const runId = (await test.request('POST', `/api/pipelines/${pipelineId}/runs`, {})).json().id as number;
+
+    const next = await test.request('POST', '/api/agent/jobs/next', { leaseSeconds: 30, waitSeconds: 10 }, agentToken);
+    expect(next.statusCode).toBe(200);
+    const { jobId, request } = next.json() as { jobId: number; request: { record: { id: string } } };
+    // Sent at once, while the server may still be writing the assignment line.
+    const event = { type: 'log', recordId: request.record.id, stream: 'stdout', line: 'first agent line', time: new Date().toISOString() };
+    const events = await test.request('POST', `/api/agent/jobs/${jobId}/events`, { events: [event] }, agentToken);
+    expect(events.statusCode).toBe(200);
+    const complete = await test.request('POST', `/api/agent/jobs/${jobId}/complete`, { outcome: { result: 'succeeded', outputs: {}, variables: {} } }, agentToken);
+    expect(complete.statusCode).toBe(200);
+    await waitForRunCompletion(test, runId);
+
+    const log = await test.request('GET', `/api/runs/${runId}/logs/${encodeURIComponent(request.record.id)}?format=text`);
+    const lines = log.body.split('\n').filter((line) => line !== '');
+    expect(lines[0]).toContain("Job assigned to agent 'a1'");
+    expect(lines[1]).toContain('first agent line');
   });
 });

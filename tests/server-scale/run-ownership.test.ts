@@ -75,6 +75,47 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await winner.claim(runId)).toBe(false);
     });
 
+    it('reports a lost run once', async () => {
+      const [storeA, storeB] = await openTwo();
+      const clock = manualClock();
+      const a = new RunOwnership({ store: storeA, logger, leaseMs: LEASE_MS, ownerId: 'a', now: clock.now });
+      const b = new RunOwnership({ store: storeB, logger, leaseMs: LEASE_MS, ownerId: 'b', now: clock.now });
+      const lost: number[] = [];
+      a.onLost((runId) => lost.push(runId));
+      const runId = await createRun(storeA);
+      expect(await a.claim(runId)).toBe(true);
+      expect(await a.confirm(runId)).toBe(true);
+
+      // A stalls past its lease and B takes the run over.
+      clock.advance(LEASE_MS + 1);
+      expect(await b.claim(runId)).toBe(true);
+      expect(await a.renew()).toEqual([runId]);
+      expect(lost).toEqual([runId]);
+      expect(await a.confirm(runId)).toBe(false);
+      expect(await a.renew()).toEqual([runId]);
+      expect(lost).toEqual([runId]);
+      await a.release(runId);
+      expect(await b.orphanedRunIds()).toEqual([]);
+      expect(await b.confirm(runId)).toBe(true);
+    });
+
+    it('confirms a lease with the database when not renewed here', async () => {
+      const [storeA, storeB] = await openTwo();
+      const clock = manualClock();
+      const runId = await createRun(storeA);
+      const a = new RunOwnership({ store: storeA, logger, leaseMs: LEASE_MS, ownerId: 'a', now: clock.now });
+      expect(await a.claim(runId)).toBe(true);
+
+      // The same owner after a restart has no renewal of its own yet, so it checks the lease in the database.
+      const restarted = new RunOwnership({ store: storeB, logger, leaseMs: LEASE_MS, ownerId: 'a', now: clock.now });
+      expect(await restarted.confirm(runId)).toBe(true);
+      const other = new RunOwnership({ store: storeB, logger, leaseMs: LEASE_MS, ownerId: 'b', now: clock.now });
+      const lost: number[] = [];
+      other.onLost((id) => lost.push(id));
+      expect(await other.confirm(runId)).toBe(false);
+      expect(lost).toEqual([runId]);
+    });
+
     it('keeps a renewed lease and frees a released one', async () => {
       const [storeA, storeB] = await openTwo();
       const clock = manualClock();

@@ -4,7 +4,7 @@ import { quantile, renderServerSection, TARGETS } from '../../bench/server-dispa
 const machine = { cpuModel: 'Test CPU', cores: 2, kernel: 'linux 6', node: 'v20.0.0', loadAverage: 0.5, sluiceVersion: '0.1.0', commit: 'abc1234', date: '2026-12-04T00:00:00.000Z' };
 
 function result(overrides: Record<string, number> = {}) {
-  return { jobs: 1000, agents: 20, pickupP50Ms: 12, pickupP99Ms: 150, pickupMaxMs: 180, jobsPerSecond: 250, serverIdleRssMb: 100, serverLoadRssMb: 150, agentIdleRssMb: 50, ...overrides };
+  return { jobs: 1000, agents: 20, pickupP50Ms: 12, pickupP99Ms: 150, pickupMaxMs: 180, jobsPerSecond: 250, serverCpuMsPerJob: 4.125, serverIdleRssMb: 100, serverLoadRssMb: 150, agentIdleRssMb: 50, ...overrides };
 }
 
 describe('server dispatch benchmark report', () => {
@@ -20,6 +20,7 @@ describe('server dispatch benchmark report', () => {
     const section = renderServerSection(result(), machine, 'npm run bench') as string;
     expect(section).toContain('| Pickup p50 | 12 ms | under 20 ms | met |');
     expect(section).toContain('| Jobs dispatched per second | 250 | at least 200 | met |');
+    expect(section).toContain('| Server CPU time per job | 4.13 ms | none | |');
     expect(section).not.toContain('not met');
     expect(section).toContain('Command: `npm run bench`');
     expect(section).toContain('Test CPU, 2 cores');

@@ -5,6 +5,7 @@ import { formatCliError } from '../cli-error-message.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { openStore } from '../../store/open-store.js';
 import type { Pipeline, PipelineInput } from '../../store/pipeline-repository.js';
+import type { PipelineVariableView } from '../../store/pipeline-variable-repository.js';
 import { isStoreError } from '../../store/store-error.js';
 import { loadOrCreateServerKey } from '../../server/server-key.js';
 import { databaseUrl } from './serve-command.js';
@@ -74,25 +75,96 @@ async function addToStore(input: PipelineInput, options: RepoAddOptions, io: Cli
 }
 
 async function addThroughApi(input: PipelineInput, server: string, token: string, io: CliIo): Promise<number> {
+  const result = await callApi<Pipeline>(server, token, 'POST', '/api/pipelines', input, io);
+  if (typeof result === 'number') return result;
+  printAdded(result, io);
+  return ExitCode.success;
+}
+
+/** Options of `sluice repo variable set`, as commander passes them. */
+export interface RepoVariableSetOptions {
+  /** Pipeline name or id. */
+  pipeline: string;
+  /** The value; without it the value is read from standard input, so it stays out of the shell history. */
+  value?: string;
+  secret?: boolean;
+  /** Let a queue-time variable replace the value. */
+  allowOverride?: boolean;
+  server?: string;
+  token?: string;
+}
+
+/**
+ * `sluice repo variable set NAME`: creates or replaces a pipeline variable
+ * through `PUT /api/pipelines/:id/variables/:name`. Without `--value` the value
+ * is `readInput()` (standard input) without its final line break. The value is
+ * never printed.
+ */
+export async function runRepoVariableSetCommand(
+  name: string,
+  options: RepoVariableSetOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+  readInput: () => Promise<string> = readStandardInput,
+): Promise<number> {
+  const server = options.server ?? env.SLUICE_SERVER;
+  const token = options.token ?? env.SLUICE_TOKEN;
+  if (server === undefined || token === undefined) {
+    io.stderr(formatCliError(CliErrorCodes.invalidOption, 'sluice repo variable set needs --server and --token (or SLUICE_SERVER and SLUICE_TOKEN)'));
+    return ExitCode.invalidInput;
+  }
+
+  const pipelineId = await findPipelineId(options.pipeline, server, token, io);
+  if (typeof pipelineId !== 'number') return pipelineId.exitCode;
+
+  const value = options.value ?? (await readInput()).replace(/\r?\n$/, '');
+  const body = { value, isSecret: options.secret === true, allowOverride: options.allowOverride === true };
+  const path = `/api/pipelines/${pipelineId}/variables/${encodeURIComponent(name)}`;
+  const variable = await callApi<PipelineVariableView>(server, token, 'PUT', path, body, io);
+  if (typeof variable === 'number') return variable;
+
+  const flags = [variable.isSecret ? 'secret' : 'plain', variable.allowOverride ? 'settable at queue time' : undefined].filter((flag) => flag !== undefined);
+  io.stdout(`Set variable '${variable.name}' of pipeline ${pipelineId} (${flags.join(', ')})\n`);
+  return ExitCode.success;
+}
+
+/** Finds a pipeline by id or by name; returns an exit code after printing the error. */
+async function findPipelineId(pipeline: string, server: string, token: string, io: CliIo): Promise<number | { exitCode: number }> {
+  if (/^\d+$/.test(pipeline)) return Number(pipeline);
+  const listed = await callApi<{ pipelines: Pipeline[] }>(server, token, 'GET', '/api/pipelines', undefined, io);
+  if (typeof listed === 'number') return { exitCode: listed };
+  const found = listed.pipelines.find((candidate) => candidate.name === pipeline);
+  if (found !== undefined) return found.id;
+  io.stderr(formatCliError(CliErrorCodes.invalidOption, `the server has no pipeline named '${pipeline}'`, 'give the pipeline id or name as sluice repo add printed it'));
+  return { exitCode: ExitCode.invalidInput };
+}
+
+/** Calls the server API; returns the parsed body, or an exit code after printing the error. */
+async function callApi<T>(server: string, token: string, method: string, path: string, body: unknown, io: CliIo): Promise<T | number> {
   let response: Response;
   try {
-    response = await fetch(new URL('/api/pipelines', server), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
+    response = await fetch(new URL(path, server), {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
     io.stderr(formatCliError(CliErrorCodes.serverUnreachable, `cannot reach the server at ${server}: ${(error as Error).message}`, 'check that sluice serve runs there and that the URL includes the port'));
     return ExitCode.runFailed;
   }
-  const body = (await response.json().catch(() => ({}))) as Pipeline & { error?: { code: string; message: string; hint?: string } };
+  const parsed = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string; hint?: string } };
   if (!response.ok) {
-    const error = body.error ?? { code: `HTTP ${response.status}`, message: response.statusText };
+    const error = parsed.error ?? { code: `HTTP ${response.status}`, message: response.statusText };
     io.stderr(formatCliError(error.code, error.message, error.hint));
     return ExitCode.invalidInput;
   }
-  printAdded(body, io);
-  return ExitCode.success;
+  return parsed;
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function printAdded(pipeline: Pipeline, io: CliIo): void {

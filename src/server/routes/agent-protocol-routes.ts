@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -34,10 +33,14 @@ import { describeWaitingReason } from '../../agent/waiting-reason.js';
 import { manifestFolder, manifestPath, readArtifactManifest } from '../../runner/artifacts/artifact-manifest.js';
 import { validateArtifactName } from '../../runner/artifacts/artifact-name.js';
 import { blobPath } from '../../runner/artifacts/blob-store.js';
+import { jobArtifactRoot } from '../../store/artifact-repository.js';
 import type { Agent } from '../../store/agent-repository.js';
 import { MAX_JOB_ATTEMPTS } from '../../store/job-queue.js';
 import { recordRunEvent } from '../../store/record-run-event.js';
+import { isStoreError } from '../../store/store-error.js';
+import { StoreErrorCode } from '../../store/store-error-codes.js';
 import { ApiError } from '../api-error.js';
+import { notifierOf, notifyJobQueued, type WakeReason } from '../job-queue-notifier.js';
 import { claimJob, completeJob, recordJobEvents, type ClaimedJob } from '../job-reports.js';
 import { readJobPayload } from '../remote-job-payload.js';
 import type { RouteModule } from '../route-module.js';
@@ -58,54 +61,6 @@ export const QUEUE_CHECK_MS = 1000;
  * announced, such as one re-queued after its lease expired.
  */
 export const CLAIM_RECHECK_MS = 200;
-
-/** Wakes long-polls of one server process when a job is queued or released. */
-class JobQueueNotifier {
-  private readonly emitter = new EventEmitter();
-  /** Open long-polls by agent id: an agent with one is free. */
-  readonly polling = new Map<number, number>();
-  /** The last waiting reason written to each queued job's log. */
-  readonly reasons = new Map<number, string>();
-
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
-
-  notify(): void {
-    this.emitter.emit('queued');
-  }
-
-  wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.emitter.off('queued', finish);
-        signal.removeEventListener('abort', finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.emitter.once('queued', finish);
-      signal.addEventListener('abort', finish, { once: true });
-    });
-  }
-}
-
-const notifiers = new WeakMap<object, JobQueueNotifier>();
-
-function notifierOf(context: Pick<ServerContext, 'store'>): JobQueueNotifier {
-  let notifier = notifiers.get(context.store);
-  if (notifier === undefined) {
-    notifier = new JobQueueNotifier();
-    notifiers.set(context.store, notifier);
-  }
-  return notifier;
-}
-
-/** Wakes the agents waiting in `jobs/next` on this server process; call it after queueing or releasing a job. */
-export function notifyJobQueued(context: Pick<ServerContext, 'store'>): void {
-  notifierOf(context).notify();
-}
 
 /**
  * The agent protocol: registration, long-poll for jobs, event batches,
@@ -172,19 +127,26 @@ async function requeueJobsOfPreviousProcess(context: ServerContext, agent: Agent
     if (!released.includes(job.id)) continue;
     await appendSystemLine(context, job.runId, job.recordId, `Agent '${agent.name}' restarted during attempt ${job.attempts} of this job; the job is queued again.`);
   }
-  notifyJobQueued(context);
+  notifyJobQueued(context, released.length);
   return released;
 }
 
 function registerJobRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post<{ Body: NextJobRequest }>('/api/agent/jobs/next', { config: { access: 'agent' }, schema: { body: nextJobBodySchema } }, async (request, reply) => {
-    const agent = await callingAgent(context, request);
+    const agent = await heartbeatOfCallingAgent(context, request);
     const claimed = await waitForJob(context, agent, request.body, reply);
     if (claimed === undefined) return reply.status(204).send();
 
     const { job, payload } = claimed;
     const attemptText = job.attempts > 1 ? ` (attempt ${job.attempts} of ${MAX_JOB_ATTEMPTS}, after the previous agent was lost)` : '';
-    await appendSystemLine(context, job.runId, job.recordId, `Job assigned to agent '${agent.name}'${attemptText}.`);
+    // The line is written after the response goes out, so the agent starts sooner. ownedJob waits for
+    // the write before it handles a later request of this job, so the line stays first in the job's log.
+    const line = appendSystemLine(context, job.runId, job.recordId, `Job assigned to agent '${agent.name}'${attemptText}.`, payload.runAttempt).catch((error: unknown) => {
+      context.logger.error({ runId: job.runId, jobId: job.id, err: error }, 'writing the job assignment line to the log failed');
+    });
+    const assignmentLines = notifierOf(context).assignmentLines;
+    assignmentLines.set(job.id, line);
+    void line.finally(() => assignmentLines.delete(job.id));
     const body: NextJobResponse = { jobId: job.id, runId: job.runId, attempt: job.attempts, request: payload.request, runAttempt: payload.runAttempt, source: payload.source };
     return body;
   });
@@ -217,52 +179,90 @@ function registerJobRoutes(app: FastifyInstance, context: ServerContext): void {
     { config: { access: 'agent' }, schema: { body: completeBodySchema } },
     async (request) => {
       const { agent, claimed } = await ownedJob(context, request);
-      await completeJob(context, claimed, agent.id, request.body.outcome);
-      notifyJobQueued(context);
+      // The executor waiting for this job queues the next one, and that wakes a long-poll.
+      // ownedJob has just read the job, so completeJob checks the lease on that copy instead of reading it again.
+      await completeJob(context, claimed, agent.id, request.body.outcome, claimed.job);
       return { completed: true };
     },
   );
 }
 
 /**
- * Claims a job for the agent, waiting up to `waitSeconds` for one. Returns
- * undefined when none came, the client went away, or the server is stopping.
+ * Claims a job for the agent, whose row its heartbeat just returned, waiting
+ * up to `waitSeconds` for one. Returns undefined when none came, the client
+ * went away, or the server is stopping.
  */
 async function waitForJob(context: ServerContext, agent: Agent, body: NextJobRequest, reply: FastifyReply): Promise<ClaimedJob | undefined> {
   const notifier = notifierOf(context);
-  const gone = new AbortController();
-  const onClose = (): void => gone.abort();
+  // Plain listeners rather than AbortSignal.any, which adds a dependent signal to the long-lived shutdown signal per long-poll.
+  const stopping = new AbortController();
+  const onClose = (): void => stopping.abort();
   reply.raw.on('close', onClose);
-  const stop = AbortSignal.any([gone.signal, context.shutdownSignal]);
+  context.shutdownSignal.addEventListener('abort', onClose, { once: true });
+  if (context.shutdownSignal.aborted) stopping.abort();
+  const stop = stopping.signal;
   const deadline = Date.now() + (body.waitSeconds ?? DEFAULT_POLL_WAIT_SECONDS) * 1000;
 
   notifier.polling.set(agent.id, (notifier.polling.get(agent.id) ?? 0) + 1);
+  let wake: WakeReason | undefined;
   try {
-    await context.store.agents.heartbeat(agent.id);
+    // The caller's heartbeat returned the agent's row, so the first look at the queue needs no read of its own.
+    let current: Agent | undefined = agent;
     for (;;) {
-      if (stop.aborted || context.isShuttingDown()) return undefined;
-      const current = await context.store.agents.get(agent.id);
-      // Every queued or completed job wakes every waiting long-poll; the read skips the write transaction of a claim that would find nothing.
-      if (current !== undefined && current.status !== 'disabled' && (await hasQueuedJob(context, current.pool))) {
+      if (stop.aborted || context.isShuttingDown()) break;
+      current ??= await context.store.agents.get(agent.id);
+      if (current !== undefined && current.status !== 'disabled' && (await claimMayFindJob(context, current.pool))) {
         const claimed = await claimJob(context, current, [current.pool], body.leaseSeconds);
         // NOTE: a client that disconnects during the claim leaves the job leased until the lease expires; it then counts as a lost attempt.
         if (claimed !== undefined) return claimed;
       }
+      await forwardUnclaimedWake(context, wake);
+      wake = undefined;
+      current = undefined;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return undefined;
-      await notifier.wait(Math.min(remaining, CLAIM_RECHECK_MS), stop);
+      wake = await notifier.wait(Math.min(remaining, CLAIM_RECHECK_MS), stop);
     }
+    // Stopped while holding a wake: another long-poll takes the job instead.
+    await forwardUnclaimedWake(context, wake);
+    return undefined;
   } finally {
     reply.raw.off('close', onClose);
+    context.shutdownSignal.removeEventListener('abort', onClose);
     const open = (notifier.polling.get(agent.id) ?? 1) - 1;
     if (open > 0) notifier.polling.set(agent.id, open);
     else notifier.polling.delete(agent.id);
   }
 }
 
-/** Returns true when some job of `pool` is queued; a plain read, which on SQLite does not wait for the write lock. */
-async function hasQueuedJob(context: ServerContext, pool: string): Promise<boolean> {
-  const row = await context.store.db.selectFrom('job_queue').select('id').where('status', '=', 'queued').where('pool', '=', pool).limit(1).executeTakeFirst();
+/**
+ * Passes a wake this long-poll received but did not use to the next waiting
+ * long-poll, as long as some job of any pool is still queued: the job may be
+ * one this agent cannot take.
+ */
+async function forwardUnclaimedWake(context: ServerContext, wake: WakeReason | undefined): Promise<void> {
+  if (wake?.kind !== 'notified' || wake.hopsLeft <= 0) return;
+  if (await hasQueuedJob(context)) notifierOf(context).forward(wake.hopsLeft);
+}
+
+/**
+ * Returns false when a claim in `pool` would find nothing. On PostgreSQL a
+ * plain read saves the transaction of such a claim. An SQLite claim starts
+ * with the same kind of plain read, so there the check would only add a query.
+ */
+async function claimMayFindJob(context: ServerContext, pool: string): Promise<boolean> {
+  return context.store.dialect === 'sqlite' || hasQueuedJob(context, pool);
+}
+
+/** Returns true when some job of `pool` (of any pool without it) is queued; a plain read, which on SQLite does not wait for the write lock. */
+async function hasQueuedJob(context: ServerContext, pool?: string): Promise<boolean> {
+  const row = await context.store.db
+    .selectFrom('job_queue')
+    .select('id')
+    .where('status', '=', 'queued')
+    .$if(pool !== undefined, (query) => query.where('pool', '=', pool!))
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -389,7 +389,8 @@ async function storeUploadedManifest(root: string, name: string, manifest: { ent
 
 /** The run's artifact store on the server: the folder `completeJob` indexes. */
 function serverArtifactRoot(context: ServerContext, claimed: ClaimedJob): string {
-  return claimed.payload.request.artifactStoreRoot ?? join(context.runsRoot, String(claimed.job.runId), 'work', 'artifacts');
+  const requestRoot = claimed.payload.request.artifactStoreRoot ?? join(context.runsRoot, String(claimed.job.runId), 'work', 'artifacts');
+  return jobArtifactRoot(context.store.logs.root, claimed.job.runId, requestRoot);
 }
 
 function checkSha256(value: string): string {
@@ -406,10 +407,28 @@ async function callingAgent(context: ServerContext, request: FastifyRequest): Pr
   return agent;
 }
 
+/**
+ * Records a heartbeat of the agent whose token made the request and returns
+ * its row: one statement where `callingAgent` and a heartbeat take two.
+ */
+async function heartbeatOfCallingAgent(context: ServerContext, request: FastifyRequest): Promise<Agent> {
+  const id = Number(request.token?.owner);
+  let agent: Agent | undefined;
+  try {
+    agent = Number.isSafeInteger(id) ? await context.store.agents.heartbeat(id) : undefined;
+  } catch (error) {
+    if (!isStoreError(error, StoreErrorCode.NotFound)) throw error;
+  }
+  if (agent === undefined) throw new ApiError('unauthorized', 'the agent of this token is no longer registered', 'register the agent again with a registration token');
+  if (agent.status === 'disabled') throw new ApiError('forbidden', `agent '${agent.name}' is disabled`, 'an administrator can enable it again');
+  return agent;
+}
+
 /** Returns the job of the `:id` parameter, which must be leased to the calling agent. */
 async function ownedJob(context: ServerContext, request: FastifyRequest): Promise<{ agent: Agent; claimed: ClaimedJob }> {
   const agent = await callingAgent(context, request);
   const jobId = positiveId((request.params as { id: string }).id, 'job id');
+  await notifierOf(context).assignmentLines.get(jobId);
   const job = await context.store.jobs.get(jobId);
   if (job === undefined) throw new ApiError('notFound', `job ${jobId} not found`);
   if (job.status !== 'leased' || job.leaseOwner !== agent.id) {
@@ -432,10 +451,15 @@ function assertRunning(context: ServerContext): void {
   if (context.isShuttingDown()) throw new ApiError('shuttingDown', 'the server is shutting down', 'register again once the server has restarted');
 }
 
-/** Appends a system line to a record's log and sends it to live subscribers. */
-async function appendSystemLine(context: ServerContext, runId: number, recordId: string, line: string): Promise<void> {
+/**
+ * Appends a system line to the log of a record's run attempt and sends it to
+ * live subscribers. Without `runAttempt` the line goes to the record's latest attempt.
+ */
+async function appendSystemLine(context: ServerContext, runId: number, recordId: string, line: string, runAttempt?: number): Promise<void> {
   const event: RunEvent = { type: 'log', recordId, stream: 'system', line, time: new Date().toISOString() };
-  await recordRunEvent(context.store, runId, event);
+  // The coordinator adds a re-run's pending records before it queues their jobs, so the latest attempt is the job's.
+  const attempt = runAttempt ?? (await context.store.timeline.get(runId, recordId))?.attempt ?? 1;
+  await recordRunEvent(context.store, runId, event, { attempt });
   context.live.publishRunEvent(runId, event);
 }
 
@@ -472,7 +496,7 @@ async function checkQueue(context: ServerContext): Promise<void> {
     await appendSystemLine(context, loss.runId, loss.recordId, `${agent} stopped sending heartbeats during attempt ${loss.attempt}; the job failed because it lost its agent ${MAX_JOB_ATTEMPTS} times.`);
     context.live.publishJobFinished(loss.jobId);
   }
-  if (report.requeued.length > 0) notifier.notify();
+  if (report.requeued.length > 0) notifier.notify(report.requeued.length);
 
   const queued = await context.store.jobs.list({ status: 'queued' });
   const queuedIds = new Set(queued.map((job) => job.id));

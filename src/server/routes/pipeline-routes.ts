@@ -1,9 +1,12 @@
 import { isAbsolute } from 'node:path';
 import type { PipelineInput } from '../../store/pipeline-repository.js';
+import { PipelineVariableRepository } from '../../store/pipeline-variable-repository.js';
 import type { QueueTimeVariable } from '../../store/run-repository.js';
 import { ApiError } from '../api-error.js';
+import { applyQueueTimeOverrides } from '../pipeline-variable-scope.js';
 import type { RouteModule } from '../route-module.js';
 import { callerName } from '../route-auth.js';
+import { registerPipelineVariableRoutes } from './pipeline-variable-routes.js';
 import { optionalPositive, positiveId } from './route-params.js';
 
 /** Body of `POST /api/pipelines/:id/runs`. */
@@ -24,7 +27,7 @@ const pipelineProperties = {
   webhookSecret: { anyOf: [{ type: 'string', maxLength: 1000 }, { type: 'null' }] },
 } as const;
 
-/** Pipelines (a repository and its YAML file) and the runs queued for them. */
+/** Pipelines (a repository and its YAML file), their variables and the runs queued for them. */
 export const pipelineRoutes: RouteModule = {
   name: 'pipelines',
   register(app, context) {
@@ -97,17 +100,21 @@ export const pipelineRoutes: RouteModule = {
       },
       async (request, reply) => {
         const body = request.body ?? {};
+        const pipelineId = positiveId(request.params.id, 'pipeline id');
+        const pipelineVariables = await new PipelineVariableRepository(context.store, context.secrets).list(pipelineId);
         const run = await context.coordinator.queueRun({
-          pipelineId: positiveId(request.params.id, 'pipeline id'),
+          pipelineId,
           branch: body.branch,
           commit: body.commit,
           parameters: Object.fromEntries(Object.entries(body.parameters ?? {}).map(([name, value]) => [name, String(value)])),
-          variables: queueTimeVariables(body.variables ?? {}),
+          variables: applyQueueTimeOverrides(pipelineVariables, queueTimeVariables(body.variables ?? {})),
           requestedBy: callerName(request),
         });
         return reply.status(201).send(run);
       },
     );
+
+    registerPipelineVariableRoutes(app, context);
   },
 };
 

@@ -39,9 +39,9 @@ export async function handlePullRequest(service: TriggerService, pipeline: Pipel
 
     const settings = await service.options.settings.get(pipeline.id);
     const secrets = shouldExposeSecrets(pr, { allowSecretsForForks: settings?.allowSecretsForForks ?? false });
-    // NOTE: a trigger run carries no secret queue-time variables, and the
-    // coordinator has no pipeline-level secrets yet, so withholding them needs
-    // no flag today; the decision is logged for the run.
+    // The run coordinator makes the same decision again when it drives the run,
+    // from System.PullRequest.IsFork, and withholds the secret pipeline variables
+    // then (pipeline-variable-scope.ts). This line logs it as the webhook arrives.
     context.logger.info({ pipelineId: pipeline.id, pullRequest: pr.number, exposeSecrets: secrets.expose }, secrets.reason);
 
     const repository = pr.forge === 'gitlab' && pr.repository.projectId !== undefined ? String(pr.repository.projectId) : pr.repository.fullName;

@@ -1,0 +1,67 @@
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LogLineInput } from '../../src/store/log-store.js';
+import type { Store } from '../../src/store/open-store.js';
+import { DIALECTS, useTestDatabases } from './store-test-targets.js';
+
+const databases = useTestDatabases();
+
+function line(text: string): LogLineInput {
+  return { stream: 'stdout', line: text, time: '2026-03-01T12:00:00.000Z' };
+}
+
+async function seedRun(store: Store): Promise<number> {
+  const pipeline = await store.pipelines.create({ name: 'logs', repositoryUrl: 'https://git.example/logs.git' });
+  const run = await store.runs.create({ pipelineId: pipeline.id, trigger: { reason: 'Manual', branch: 'refs/heads/main', commit: 'abc' }, requestedBy: 'ada' });
+  return run.id;
+}
+
+async function chunkRow(store: Store) {
+  return store.db.selectFrom('log_chunks').select(['file_path', 'file_bytes']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+}
+
+describe.each(DIALECTS)('log store appends on %s', (dialect) => {
+  it('ignores a long tail left past the committed bytes', async () => {
+    const database = await databases.create(dialect);
+    const store = await database.open();
+    const runId = await seedRun(store);
+    await store.logs.append(runId, 'Build.Test', [line('one')]);
+    const chunk = await chunkRow(store);
+    const path = join(database.dataDir, chunk.file_path);
+    const tail = `${'{"t":"x","s":"stdout","l":"never committed"}\n'.repeat(20)}`;
+    writeFileSync(path, readFileSync(path, 'utf8') + tail);
+
+    await store.logs.append(runId, 'Build.Test', [line('two')]);
+    await store.logs.append(runId, 'Build.Test', [line('three')]);
+
+    expect((await store.logs.read(runId, 'Build.Test')).map((stored) => stored.text)).toEqual(['one', 'two', 'three']);
+    const after = await chunkRow(store);
+    expect(statSync(path).size).toBeGreaterThan(Number(after.file_bytes));
+  });
+
+  it('creates a removed log folder again', async () => {
+    const database = await databases.create(dialect);
+    const store = await database.open();
+    const runId = await seedRun(store);
+    await store.logs.append(runId, 'Build.Test', [line('one')]);
+
+    await store.db.deleteFrom('log_chunks').execute();
+    rmSync(join(database.dataDir, 'logs'), { recursive: true, force: true });
+    await store.logs.append(runId, 'Build.Test', [line('again')]);
+
+    expect((await store.logs.read(runId, 'Build.Test')).map((stored) => stored.text)).toEqual(['again']);
+  });
+
+  it('orders concurrent appends of one store', async () => {
+    const database = await databases.create(dialect);
+    const store = await database.open();
+    const runId = await seedRun(store);
+
+    await Promise.all(Array.from({ length: 30 }, (_, index) => store.logs.append(runId, 'Build.Test', [line(`a${index}`), line(`b${index}`)])));
+
+    const stored = await store.logs.read(runId, 'Build.Test');
+    expect(stored.map((entry) => entry.lineNumber)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    for (let index = 0; index < 60; index += 2) expect(stored[index + 1]!.text).toBe(`b${stored[index]!.text.slice(1)}`);
+  });
+});
