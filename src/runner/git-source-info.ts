@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { plainGitDirectory, readHead, readLooseCommitMessage, resolveRef } from './git-files.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -59,6 +60,9 @@ export function branchNameOf(ref: string): string {
  * folder outside git gives `isRepository: false` and empty values.
  */
 export async function readGitSourceInfo(dir: string, branchOverride?: string): Promise<GitSourceInfo> {
+  const fromFiles = await readGitSourceInfoFromFiles(dir, branchOverride);
+  if (fromFiles !== undefined) return fromFiles;
+
   // One rev-parse answers three questions; it fails outside a repository and before the first commit.
   const combined = await runGit(dir, ['rev-parse', '--is-inside-work-tree', 'HEAD', '--symbolic-full-name', 'HEAD']);
   const lines = combined?.split(/\r?\n/) ?? [];
@@ -72,6 +76,30 @@ export async function readGitSourceInfo(dir: string, branchOverride?: string): P
     return { branch, branchName: branchNameOf(branch), commit, message, isRepository: true };
   }
   return readGitSourceInfoSlowly(dir, branchOverride);
+}
+
+/**
+ * Reads the same facts from the files under `dir/.git` without starting git,
+ * which saves two git processes at the start of every run. Returns undefined
+ * when the repository needs git to interpret it (see plainGitDirectory), when
+ * HEAD has no commit yet, or when the commit is packed, so that git is asked instead.
+ */
+async function readGitSourceInfoFromFiles(dir: string, branchOverride?: string): Promise<GitSourceInfo | undefined> {
+  const gitDir = await plainGitDirectory(dir);
+  if (gitDir === undefined) return undefined;
+  const head = await readHead(gitDir);
+  if (head === undefined) return undefined;
+
+  const commit = head.kind === 'detached' ? head.commit : await resolveRef(gitDir, head.ref);
+  if (commit === undefined) return undefined;
+  const body = await readLooseCommitMessage(gitDir, commit);
+  if (body === undefined) return undefined;
+
+  // A detached HEAD has no branch, so the branch is the commit itself, as with git.
+  let branch = head.kind === 'symbolic' ? head.ref : commit;
+  if (branchOverride) branch = toFullRef(branchOverride);
+  const message = (body.split(/\r?\n/)[0] ?? '').slice(0, SOURCE_VERSION_MESSAGE_MAX_LENGTH);
+  return { branch, branchName: branchNameOf(branch), commit, message, isRepository: true };
 }
 
 /** Asks one question per git call; used when the combined query fails (no repository, or no commit yet). */

@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { sourceSnapshot } from './checkout/source-snapshot.js';
+import { writeSharedClone, type SharedClonePlan } from './checkout/shared-clone.js';
 
 const execFileAsync = promisify(execFile);
 
 /** Most time one git command of the checkout may take before it is killed. */
 export const CHECKOUT_GIT_TIMEOUT_MS = 120_000;
-
-/** Largest `git ls-files` output accepted, in bytes. */
-const MAX_LIST_BYTES = 256 * 1024 * 1024;
 
 /** Summary of a copy checkout, for the step log. */
 export interface CheckoutSummary {
@@ -19,6 +18,8 @@ export interface CheckoutSummary {
   /** True when `s/` has a `.git` that shares the source's history. */
   hasHistory: boolean;
   warnings: string[];
+  /** Submodule paths (gitlinks) of a git work tree, empty for a subfolder of one; undefined outside git. */
+  submodulePaths?: string[];
 }
 
 async function git(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise<string> {
@@ -89,35 +90,45 @@ async function copyTree(source: string, target: string, skipNames: Set<string>, 
   return count;
 }
 
+/** Location of the history that cloneHistory made: beside the target (to be moved in), in the target already, or none. */
+type ClonedHistory = 'staged' | 'in-place' | undefined;
+
 /**
- * Gives `s/` a `.git` that shares the source's objects (`git clone --shared`, which
- * writes nothing into the source), with an index at HEAD, so `git status`,
- * `git describe` and setuptools_scm work in the copy as in an agent's checkout.
+ * Gives `s/` a `.git` that shares the source's objects, as `git clone --shared`
+ * does (which writes nothing into the source), with an index at HEAD, so
+ * `git status`, `git describe` and setuptools_scm work in the copy as in an
+ * agent's checkout. With a clone plan the `.git` folder is written straight
+ * into `target` without starting git, which is safe because the file list never
+ * contains `.git`. Otherwise git clones into a folder beside the target, so the
+ * files can be copied at the same time.
  */
-async function cloneHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
-  // Cloned beside the target, so the files can be copied into the target at the same time.
+async function cloneHistory(sourceRoot: string, target: string, plan: SharedClonePlan | undefined, warnings: string[]): Promise<ClonedHistory> {
   const staging = `${target}.history`;
   try {
+    if (plan !== undefined) {
+      await writeSharedClone(plan, target);
+      return 'in-place';
+    }
     await rm(staging, { recursive: true, force: true });
     await git(dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', sourceRoot, staging]);
-    return true;
+    return 'staged';
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    await rm(plan === undefined ? staging : join(target, '.git'), { recursive: true, force: true });
     const message = (error as Error).message.split('\n')[0] ?? '';
     warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
-    return false;
+    return undefined;
   }
 }
 
 /**
- * Moves the cloned history into the copied files and gives it an index: the
+ * Moves a staged history into the copied files and gives it an index: the
  * source's own index when it is a plain `.git` folder (git refreshes the file
  * times on the next status), else one built at HEAD by `git reset`.
  */
-async function attachHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
+async function attachHistory(sourceRoot: string, target: string, cloned: 'staged' | 'in-place', warnings: string[]): Promise<boolean> {
   const staging = `${target}.history`;
   try {
-    await rename(join(staging, '.git'), join(target, '.git'));
+    if (cloned === 'staged') await rename(join(staging, '.git'), join(target, '.git'));
     const copiedIndex = await copyFile(join(sourceRoot, '.git', 'index'), join(target, '.git', 'index')).then(
       () => true,
       () => false,
@@ -130,7 +141,7 @@ async function attachHistory(sourceRoot: string, target: string, warnings: strin
     warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
     return false;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (cloned === 'staged') await rm(staging, { recursive: true, force: true });
   }
 }
 
@@ -140,18 +151,22 @@ async function attachHistory(sourceRoot: string, target: string, warnings: strin
  * included (`git ls-files --cached --others --exclude-standard`). A folder outside
  * git is copied whole except `.git` folders and `excludePath` (the work root when
  * it lies inside the source, which would otherwise copy into itself). Symlinks are
- * copied as symlinks. Nothing is written into `source`.
+ * copied as symlinks. Nothing is written into `source`. Calls with the same
+ * `excludePath` (the run's work root) share one listing of the source's files,
+ * taken at the first call (see sourceSnapshot).
  */
 export async function copySources(source: string, target: string, excludePath?: string): Promise<CheckoutSummary> {
   const warnings: string[] = [];
   const sourceDir = resolve(source);
+  // The source is inspected while the target is emptied: these are independent round trips.
+  const isTop = looksLikeWorkTreeTop(sourceDir);
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
 
   const skipPaths = excludePath && isInside(resolve(excludePath), sourceDir) ? [resolve(excludePath)] : [];
   // A real `.git` entry marks the top of a work tree without starting git; otherwise
   // `--show-toplevel` answers both questions, failing outside a work tree.
-  const topLevel = (await looksLikeWorkTreeTop(sourceDir))
+  const topLevel = (await isTop)
     ? sourceDir
     : (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (topLevel === '') {
@@ -162,20 +177,23 @@ export async function copySources(source: string, target: string, excludePath?: 
   const prefix = relative(topLevel, sourceDir);
   if (prefix !== '') warnings.push(`the sources are a subfolder of the repository ${topLevel}; the copy has no git history`);
 
-  // The history is cloned while the files are copied, then moved into place.
-  const history = prefix === '' ? cloneHistory(topLevel, target, warnings) : Promise.resolve(false);
+  // The jobs of a run share one listing of the source (keyed by the work root), and the
+  // history is written while the files are copied.
+  const snapshot = await sourceSnapshot(sourceDir, topLevel, excludePath === undefined ? undefined : resolve(excludePath));
+  // A history written in place gets its index while the files are still being copied.
+  const history = prefix === '' ? cloneHistory(topLevel, target, snapshot.clonePlan, warnings) : Promise.resolve(undefined);
+  const attached = history.then((cloned) => (cloned === 'in-place' ? attachHistory(topLevel, target, cloned, warnings) : undefined));
   const copied = (async () => {
-    const listing = await git(sourceDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], MAX_LIST_BYTES);
-    const files = new Set(listing.split('\0').filter((path) => path !== ''));
     let count = 0;
-    for (const path of files) {
+    for (const path of snapshot.files) {
       const from = join(sourceDir, path);
       if (skipPaths.some((skip) => isInside(from, skip))) continue;
       if (await copyEntry(from, join(target, path))) count += 1;
     }
     return count;
   })();
-  const [cloned, fileCount] = await Promise.all([history, copied]);
-  const hasHistory = cloned ? await attachHistory(topLevel, target, warnings) : false;
-  return { fileCount, fromGit: true, hasHistory, warnings };
+  const [cloned, fileCount, attachedInPlace] = await Promise.all([history, copied, attached]);
+  const hasHistory = cloned === undefined ? false : (attachedInPlace ?? (await attachHistory(topLevel, target, cloned, warnings)));
+  const submodulePaths = prefix === '' ? snapshot.submodulePaths : [];
+  return { fileCount, fromGit: true, hasHistory, warnings, submodulePaths };
 }

@@ -19,6 +19,7 @@ import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
+import { removeOldRuns } from './old-run-removal.js';
 import { createRunVariables } from '../run-variables.js';
 import { commandLineVariableNames, loadRunInputs } from '../run-inputs.js';
 import { SourceFileSet } from '../../language/source-file-set.js';
@@ -140,9 +141,14 @@ export async function runRunCommand(file: string | undefined, options: RunComman
   const reporter = createReporter(io, options, json);
   const timeline = new Timeline();
   const runId = randomUUID();
+  // Old workspaces are deleted while the run goes on, from the end of its first step, so the
+  // deletion neither delays the first step's output nor adds to the end of the run.
+  let pruning: Promise<unknown> | undefined;
+  const startPruning = (): Promise<unknown> => (pruning ??= removeOldRuns(runDirectory));
   const sink = (event: RunEvent): void => {
     timeline.apply(event);
     reporter.onEvent(event);
+    if (event.type === 'record-finished') startPruning();
   };
   sink({ type: 'run-started', runId, pipeline: pipelineFile.displayPath, time: startTime.toISOString() });
 
@@ -180,7 +186,8 @@ export async function runRunCommand(file: string | undefined, options: RunComman
       jobDetails,
     ),
   );
-  await runDirectory.pruneOldRuns();
+  const pruneError = await startPruning();
+  if (pruneError !== undefined) throw pruneError;
 
   if (signal.aborted) return ExitCode.canceled;
   if (outcome.result === 'failed' || outcome.result === 'canceled') return ExitCode.runFailed;

@@ -64,6 +64,8 @@ async function submodulePaths(root: string): Promise<string[]> {
  * `true` the direct submodules are copied from the source's initialised
  * submodules (tracked and untracked-not-ignored files, with history); `recursive`
  * repeats that for their submodules. A submodule the source never initialised stays empty, with a warning.
+ * `knownPaths` are the source's submodule paths when the caller has already
+ * listed them (CheckoutSummary.submodulePaths); otherwise git lists them.
  */
 export async function copySubmodules(
   sourceRoot: string,
@@ -71,10 +73,11 @@ export async function copySubmodules(
   mode: boolean | 'recursive' | undefined,
   notes: CheckoutNotes,
   depth = 0,
+  knownPaths?: readonly string[],
 ): Promise<number> {
-  if (!(await isRepositoryRoot(sourceRoot))) return 0;
+  if (knownPaths === undefined && !(await isRepositoryRoot(sourceRoot))) return 0;
   let fileCount = 0;
-  for (const path of await submodulePaths(sourceRoot)) {
+  for (const path of knownPaths ?? (await submodulePaths(sourceRoot))) {
     const target = join(targetRoot, path);
     await rm(target, { recursive: true, force: true });
     await mkdir(target, { recursive: true });

@@ -75,6 +75,7 @@ async function fetchSources(source: string, target: string, step: CheckoutOption
   const depth = step.fetchDepth ?? 0;
   let fileCount: number;
   let hasHistory: boolean;
+  let submodulePaths: string[] | undefined;
   if (depth > 0) {
     fileCount = await shallowClone(source, target, depth, step.fetchTags === true, notes);
     hasHistory = true;
@@ -83,12 +84,13 @@ async function fetchSources(source: string, target: string, step: CheckoutOption
     notes.warnings.push(...summary.warnings);
     fileCount = summary.fileCount;
     hasHistory = summary.hasHistory;
+    submodulePaths = summary.submodulePaths;
     const how = summary.fromGit ? 'files tracked or not ignored by git, uncommitted changes included' : 'the whole folder (not a git work tree)';
     notes.info.unshift(`copied ${how}`);
     if (hasHistory && step.fetchTags === false) await removeTags(target, notes);
   }
 
-  fileCount += await copySubmodules(resolve(source), target, step.submodules, notes);
+  fileCount += await copySubmodules(resolve(source), target, step.submodules, notes, 0, submodulePaths);
   if (step.lfs === true) await fetchLfsObjects(target, hasHistory && depth > 0, notes);
   return fileCount;
 }

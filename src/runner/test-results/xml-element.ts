@@ -42,7 +42,8 @@ const parser = new XMLParser({
 export function parseXmlDocument(text: string): XmlDocument | XmlSyntaxProblem {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
-    return { message: validation.err.msg, line: validation.err.line, column: validation.err.col };
+    // The parser ends its messages with a full stop; callers append '; hint'.
+    return { message: validation.err.msg.replace(/\.$/, ''), line: validation.err.line, column: validation.err.col };
   }
 
   const parsed = parser.parse(text) as Record<string, unknown>;

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { listLooseRefs, plainGitDirectory, readHead, readPackedRefs, resolveRef } from '../git-files.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Maximum time the one `git config` query of a run may take before it is killed. */
+const CONFIG_QUERY_TIMEOUT_MS = 30_000;
+
+/** Name that `git clone` gives the source remote unless clone.defaultRemoteName sets another. */
+const REMOTE = 'origin';
+
+/**
+ * Contents of the `.git` folder that `git clone --shared --no-checkout SOURCE`
+ * would write, read from the source's files once per run so that each job's
+ * checkout writes it without starting git.
+ */
+export interface SharedClonePlan {
+  /** The source work tree, as the clone's `remote.origin.url`. */
+  sourceRoot: string;
+  /** The source's object folder, which the clone borrows through `objects/info/alternates`. */
+  objectsDirectory: string;
+  /** Branch that the source's HEAD names, such as `refs/heads/main`. */
+  headRef: string;
+  headCommit: string;
+  /** The source's branches (`refs/heads/…`) and tags (`refs/tags/…`) with their object ids. */
+  refs: Map<string, string>;
+}
+
+/**
+ * Reads a SharedClonePlan for the work tree at `sourceRoot`, or returns
+ * undefined when only `git clone` itself can produce the same repository: the
+ * source is not a plain `.git` folder (see plainGitDirectory), its HEAD is
+ * detached or unborn (clone then picks a branch by its own rules), a ref file is
+ * symbolic or locked, or clone.*, init.* or GIT_TEMPLATE_DIR settings change what
+ * clone writes.
+ */
+export async function readSharedClonePlan(sourceRoot: string): Promise<SharedClonePlan | undefined> {
+  if (process.env.GIT_TEMPLATE_DIR) return undefined;
+  const [gitDir, plainSettings] = await Promise.all([plainGitDirectory(sourceRoot), hasPlainCloneSettings()]);
+  if (gitDir === undefined || !plainSettings) return undefined;
+
+  const head = await readHead(gitDir);
+  if (head?.kind !== 'symbolic' || !head.ref.startsWith('refs/heads/')) return undefined;
+  const [packed, heads, tags] = await Promise.all([readPackedRefs(gitDir), listLooseRefs(gitDir, 'refs/heads'), listLooseRefs(gitDir, 'refs/tags')]);
+  if (packed === undefined || heads === undefined || tags === undefined) return undefined;
+
+  const refs = new Map<string, string>();
+  for (const [name, id] of packed) if (name.startsWith('refs/heads/') || name.startsWith('refs/tags/')) refs.set(name, id);
+  // A loose ref is newer than its packed copy.
+  for (const [name, id] of [...heads, ...tags]) refs.set(name, id);
+
+  const headCommit = await resolveRef(gitDir, head.ref, packed);
+  if (headCommit === undefined || refs.get(head.ref) !== headCommit) return undefined;
+  return { sourceRoot, objectsDirectory: join(gitDir, 'objects'), headRef: head.ref, headCommit, refs };
+}
+
+/**
+ * True when no system or global `clone.*` or `init.*` setting is present, because
+ * those change the remote name, the template (hooks) or the object format of a clone.
+ * Runs from the temp folder, so the config of the source repository is not read.
+ */
+async function hasPlainCloneSettings(): Promise<boolean> {
+  try {
+    await execFileAsync('git', ['config', '--get-regexp', '^(clone|init)\\.'], {
+      cwd: tmpdir(),
+      timeout: CONFIG_QUERY_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
+    return false;
+  } catch (error) {
+    // Exit code 1 means that no setting matched; anything else leaves the decision to git clone.
+    return (error as { code?: unknown }).code === 1;
+  }
+}
+
+/**
+ * Writes the `.git` folder that `git clone --shared --no-checkout` gives
+ * `target`: HEAD on the source's branch, a config with the `origin` remote and
+ * the branch's upstream, the source's branches as `refs/remotes/origin/*`, its
+ * tags, and `objects/info/alternates` pointing at the source's objects. The
+ * caller copies an index in. NOTE: unlike git clone, no reflogs, hook samples,
+ * `description` or `info/exclude` are written; git works the same without them.
+ */
+export async function writeSharedClone(plan: SharedClonePlan, target: string): Promise<void> {
+  const gitDir = join(target, '.git');
+  const branch = plan.headRef.slice('refs/heads/'.length);
+  const remoteRefs = join(gitDir, 'refs', 'remotes', REMOTE);
+  await Promise.all([
+    mkdir(join(gitDir, 'objects', 'info'), { recursive: true }),
+    mkdir(join(gitDir, 'objects', 'pack'), { recursive: true }),
+    mkdir(join(gitDir, 'refs', 'tags'), { recursive: true }),
+    mkdir(remoteRefs, { recursive: true }),
+    mkdir(dirname(join(gitDir, plan.headRef)), { recursive: true }),
+  ]);
+
+  const packed: string[] = [];
+  for (const [name, id] of plan.refs) {
+    if (name.startsWith('refs/heads/')) packed.push(`${id} refs/remotes/${REMOTE}/${name.slice('refs/heads/'.length)}`);
+    else packed.push(`${id} ${name}`);
+  }
+  // Git compares ref names byte by byte; without a `sorted` trait it would sort them itself anyway.
+  packed.sort((a, b) => Buffer.compare(Buffer.from(a.slice(a.indexOf(' ') + 1)), Buffer.from(b.slice(b.indexOf(' ') + 1))));
+
+  await Promise.all([
+    writeFile(join(gitDir, 'HEAD'), `ref: ${plan.headRef}\n`),
+    writeFile(join(gitDir, plan.headRef), `${plan.headCommit}\n`),
+    writeFile(join(remoteRefs, 'HEAD'), `ref: refs/remotes/${REMOTE}/${branch}\n`),
+    writeFile(join(gitDir, 'packed-refs'), `# pack-refs with: sorted \n${packed.map((line) => `${line}\n`).join('')}`),
+    writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${plan.objectsDirectory}\n`),
+    writeFile(join(gitDir, 'config'), cloneConfig(plan.sourceRoot, branch)),
+  ]);
+}
+
+/** The config `git clone` writes on Linux and macOS file systems (file modes and symlinks supported). */
+function cloneConfig(sourceRoot: string, branch: string): string {
+  return [
+    '[core]',
+    '\trepositoryformatversion = 0',
+    '\tfilemode = true',
+    '\tbare = false',
+    '\tlogallrefupdates = true',
+    `[remote "${configSubsection(REMOTE)}"]`,
+    `\turl = ${configValue(sourceRoot)}`,
+    `\tfetch = +refs/heads/*:refs/remotes/${REMOTE}/*`,
+    `[branch "${configSubsection(branch)}"]`,
+    `\tremote = ${REMOTE}`,
+    `\tmerge = ${configValue(`refs/heads/${branch}`)}`,
+    '',
+  ].join('\n');
+}
+
+/** Escapes a config subsection name: `"` and `\` get a backslash (git-scm.com/docs/git-config, "Syntax"). */
+function configSubsection(name: string): string {
+  return name.replace(/["\\]/g, (character) => `\\${character}`);
+}
+
+/**
+ * Writes a config value so git reads it back unchanged: backslash, quote, tab
+ * and newline are escaped, and a value with `#`, `;` or surrounding blanks is quoted.
+ */
+function configValue(value: string): string {
+  const escaped = value.replace(/[\\"\t\n]/g, (character) => ({ '\\': '\\\\', '"': '\\"', '\t': '\\t', '\n': '\\n' })[character] ?? character);
+  return /[#;]|^\s|\s$/.test(value) ? `"${escaped}"` : escaped;
+}
