@@ -22,7 +22,8 @@ export interface PythonInstallation {
   installDirectory: string;
   /** Folders to put in front of PATH, first one first. */
   pathDirectories: string[];
-  source: 'tool cache' | 'pyenv' | 'uv' | 'PATH';
+  /** Place the installation was found in. The `container` sources are paths inside a job container, not on the host. */
+  source: 'tool cache' | 'pyenv' | 'uv' | 'PATH' | 'container tool cache' | 'container PATH';
 }
 
 /** Folders searched for interpreters; a folder that does not exist is skipped. */
@@ -43,7 +44,8 @@ export function hostPythonArchitecture(cpu: string = process.arch): string {
   return names[cpu] ?? cpu;
 }
 
-function machineToArchitecture(machine: string): string {
+/** Maps `platform.machine()` or a uv folder's machine part (`x86_64`, `aarch64`) to the `architecture` input's values. */
+export function machineToArchitecture(machine: string): string {
   const names: Record<string, string> = { x86_64: 'x64', amd64: 'x64', i686: 'x86', i386: 'x86', x86: 'x86', aarch64: 'arm64', arm64: 'arm64' };
   return names[machine.toLowerCase()] ?? machine.toLowerCase();
 }
@@ -142,23 +144,40 @@ async function findInUv(directory: string | undefined): Promise<PythonInstallati
   return found;
 }
 
-const PROBE_SCRIPT =
+/** Python code that prints `[version, implementation, machine, prefix]` as one JSON line. It needs Python 3.3 or later (`sys.implementation`), so older interpreters are not listed. */
+export const PYTHON_PROBE_SCRIPT =
   'import json, platform, sys; print(json.dumps([platform.python_version(), sys.implementation.name, platform.machine(), sys.prefix]))';
+
+/**
+ * Parses the output of PYTHON_PROBE_SCRIPT into an installation whose PATH
+ * folder is `executableDirectory`. Returns undefined for output that is not
+ * the expected JSON or has no valid version.
+ */
+export function installationFromProbe(output: string, executableDirectory: string, source: PythonInstallation['source']): PythonInstallation | undefined {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(output.trim());
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(fields) || fields.length !== 4 || !fields.every((field) => typeof field === 'string')) return undefined;
+  const [versionText, implementation, machine, prefix] = fields as [string, string, string, string];
+  const version = parseVersion(versionText.replace(/\+$/, ''));
+  if (!version) return undefined;
+  return {
+    version,
+    implementation: implementation === 'pypy' ? 'pypy' : 'cpython',
+    architecture: machineToArchitecture(machine),
+    installDirectory: prefix,
+    pathDirectories: [executableDirectory],
+    source,
+  };
+}
 
 async function probeInterpreter(executable: string): Promise<PythonInstallation | undefined> {
   try {
-    const { stdout } = await execFileAsync(executable, ['-c', PROBE_SCRIPT], { timeout: PYTHON_PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' });
-    const [versionText, implementation, machine, prefix] = JSON.parse(stdout.trim()) as [string, string, string, string];
-    const version = parseVersion(versionText.replace(/\+$/, ''));
-    if (!version) return undefined;
-    return {
-      version,
-      implementation: implementation === 'pypy' ? 'pypy' : 'cpython',
-      architecture: machineToArchitecture(machine),
-      installDirectory: prefix,
-      pathDirectories: [dirname(executable)],
-      source: 'PATH',
-    };
+    const { stdout } = await execFileAsync(executable, ['-c', PYTHON_PROBE_SCRIPT], { timeout: PYTHON_PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    return installationFromProbe(stdout, dirname(executable), 'PATH');
   } catch {
     return undefined;
   }

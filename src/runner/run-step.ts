@@ -65,7 +65,7 @@ async function runAttempt(context: JobRunContext, step: StepDefinition, state: S
     case 'checkout':
       return runCheckoutStep(context, action.step, state);
     case 'python':
-      return runUsePythonVersion(context, action.request, action.addToPath, state);
+      return runUsePythonVersion(context, action.request, action.addToPath, state, step);
     case 'script':
       return runScriptStep(context, step, action, state);
     case 'builtin':

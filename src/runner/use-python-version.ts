@@ -8,6 +8,19 @@ export interface PythonRequest {
   allowUnstable: boolean;
 }
 
+/** Wording of the no-match error. The defaults describe a search on the host. */
+export interface PythonSelectionContext {
+  /** Name of the place searched, for example `container 'python'`. */
+  location?: string;
+  /** The last sentence of the error: how to make a matching version available. */
+  installHint?: string;
+}
+
+/** Default advice when no host interpreter matches. */
+const HOST_INSTALL_HINT =
+  `Install a matching version (for example with 'pyenv install'), or put it under ` +
+  `$AGENT_TOOLSDIRECTORY/Python/<version>/<arch> with a '<arch>.complete' file next to that folder.`;
+
 /** The chosen interpreter, or why none was chosen. */
 export type PythonSelection = { ok: true; installation: PythonInstallation } | { ok: false; message: string };
 
@@ -27,9 +40,10 @@ function describe(installation: PythonInstallation): string {
 /**
  * Chooses the newest installation that matches `versionSpec` and `architecture`.
  * When versions tie, the earlier source wins (tool cache, pyenv, uv, PATH). When
- * nothing matches, the message lists every installation that was found.
+ * nothing matches, the message lists every installation that was found, with
+ * the location and advice from `context`.
  */
-export function selectPython(request: PythonRequest, installations: PythonInstallation[]): PythonSelection {
+export function selectPython(request: PythonRequest, installations: PythonInstallation[], context: PythonSelectionContext = {}): PythonSelection {
   const { implementation, range } = parseSpec(request.versionSpec);
   if (range === '' || !parseRange(range)) {
     return { ok: false, message: `UsePythonVersion: versionSpec '${request.versionSpec}' is not a valid version or range; use for example '3.11', '3.x', '>= 3.9' or 'pypy3'` };
@@ -52,8 +66,7 @@ export function selectPython(request: PythonRequest, installations: PythonInstal
   return {
     ok: false,
     message:
-      `UsePythonVersion: no Python matching versionSpec '${request.versionSpec}' with architecture '${request.architecture}' was found. ` +
-      `Found: ${listed}. Install a matching version (for example with 'pyenv install'), or put it under ` +
-      `$AGENT_TOOLSDIRECTORY/Python/<version>/<arch> with a '<arch>.complete' file next to that folder.`,
+      `UsePythonVersion: no Python matching versionSpec '${request.versionSpec}' with architecture '${request.architecture}' was found` +
+      `${context.location ? ` in ${context.location}` : ''}. Found: ${listed}. ${context.installHint ?? HOST_INSTALL_HINT}`,
   };
 }

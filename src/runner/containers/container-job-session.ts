@@ -55,10 +55,32 @@ export class ContainerJobSession {
   readonly containers: JobContainer[] = [];
   /** Host ports of published service ports: alias → container port → host port. */
   readonly servicePorts: Record<string, Record<string, string>> = {};
-  /** PATH inside the job container, the base that `##vso[task.prependpath]` extends. */
-  jobContainerPath = DEFAULT_CONTAINER_PATH;
+  /** PATH of the job container's image, read when the container starts. */
+  imagePath = DEFAULT_CONTAINER_PATH;
+  /**
+   * Folders that tasks running in a container (UsePythonVersion) put in front of
+   * the container's PATH, first one first. They are kept apart from the job's
+   * host PATH prepends, so a step with `target: host` never gets them.
+   */
+  readonly containerPathPrepends: string[] = [];
 
   constructor(readonly engine: ContainerEngine) {}
+
+  /**
+   * PATH inside the job container: the container's own prepends, then the
+   * image's PATH without repeats. It is the base that `##vso[task.prependpath]` extends.
+   */
+  get jobContainerPath(): string {
+    const base = this.imagePath.split(':').filter((entry) => entry !== '' && !this.containerPathPrepends.includes(entry));
+    return [...this.containerPathPrepends, ...base].join(':');
+  }
+
+  /** Puts `directory` first on the containers' PATH for later steps, moving it there when it is already listed. */
+  prependContainerPath(directory: string): void {
+    const index = this.containerPathPrepends.indexOf(directory);
+    if (index >= 0) this.containerPathPrepends.splice(index, 1);
+    this.containerPathPrepends.unshift(directory);
+  }
 
   /** The container that runs steps without `target`, when the job has one. */
   get jobContainer(): JobContainer | undefined {
@@ -226,7 +248,7 @@ async function startHolder(session: ContainerJobSession, spec: ContainerJobSpec,
   await start(session, container, signal);
   log(`Started container '${holder.alias}': ${id}`);
 
-  if (holder.role === 'job') session.jobContainerPath = await readImagePath(session, id, signal);
+  if (holder.role === 'job') session.imagePath = await readImagePath(session, id, signal);
   if (publish.length > 0) {
     const ports = parsePortOutput(await session.engine.check(['port', id], 'read published ports', { signal }));
     for (const [alias, resource] of Object.entries(spec.services)) {

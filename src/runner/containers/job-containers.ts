@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { JobOutcome } from '../job-request.js';
 import type { JobRunContext } from '../job-run-context.js';
@@ -10,11 +11,19 @@ function isInside(parent: string, child: string): boolean {
   return path === '' || (!path.startsWith('..') && !isAbsolute(path));
 }
 
+/** Returns the tool cache that UsePythonVersion searches: the runner's configured Python tool cache, else Agent.ToolsDirectory. */
+export function toolCacheDirectory(context: JobRunContext): string | undefined {
+  return context.options.pythonSearch.toolsDirectory ?? context.job.variables.value('Agent.ToolsDirectory');
+}
+
 /**
  * Host folders mounted at the same path in the job's containers: the workspace
  * (Pipeline.Workspace, read-only with `mountReadOnly.work`), the job's temp
- * folder (always writable, because step scripts are written there), and the
- * sources when the checkout runs in place outside the workspace.
+ * folder (always writable, because step scripts are written there), the
+ * sources when the checkout runs in place outside the workspace, and the tool
+ * cache when it exists on the host. The Azure agent mounts the tool cache too,
+ * at /__t (azure-pipelines-agent, src/Agent.Sdk/ContainerInfo.cs). Sluice keeps
+ * the host path, so Agent.ToolsDirectory is valid on the host and in the container.
  */
 export function jobContainerMounts(context: JobRunContext): SamePathMount[] {
   const { workspace, request } = context;
@@ -23,6 +32,10 @@ export function jobContainerMounts(context: JobRunContext): SamePathMount[] {
     { path: workspace.tempDirectory, readOnly: false },
   ];
   if (!isInside(workspace.buildDirectory, context.sourcesDirectory)) mounts.push({ path: context.sourcesDirectory, readOnly: false });
+  const tools = toolCacheDirectory(context);
+  // NOTE: the tool cache is mounted read-only, so a tool installer that runs inside the container cannot add versions to it.
+  // A missing folder is not mounted, because the engine would create it on the host as root.
+  if (tools && existsSync(tools) && !mounts.some((mount) => isInside(mount.path, tools))) mounts.push({ path: tools, readOnly: true });
   return mounts;
 }
 
