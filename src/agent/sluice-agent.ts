@@ -102,7 +102,7 @@ async function resumeOrRegister(config: AgentConfig, logger: Logger): Promise<Ag
     throw new AgentError(
       AgentErrorCode.RegistrationFailed,
       stored === undefined ? `no agent identity is stored in ${config.workDir}, and no registration token was given` : 'the stored agent identity is not valid for this name and pool, and no registration token was given',
-      'pass --token with a registration token (an admin creates one with POST /api/tokens, kind agentRegistration)',
+      'pass --token or set SLUICE_AGENT_TOKEN to a registration token (an admin creates one with POST /api/tokens, kind agentRegistration)',
     );
   }
   const client = new AgentClient(config.url, config.registrationToken);

@@ -6,6 +6,7 @@ import { ExitCode, processIo, type CliIo } from './cli-io.js';
 import { formatDiagnostics } from './diagnostic-printer.js';
 import type { RunCommandOptions } from './commands/run-command.js';
 import type { ExpandCommandOptions } from './commands/expand-command.js';
+import type { ListCommandOptions } from './commands/list-command.js';
 import type { ServeCommandOptions } from './commands/serve-command.js';
 import type { RepoAddOptions, RepoVariableSetOptions } from './commands/repo-command.js';
 import type { AgentCommandOptions } from './commands/agent-command.js';
@@ -110,7 +111,9 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .description('List the stages, jobs (matrix legs expanded) and steps of the pipeline')
     .argument('[file]', 'pipeline file')
     .option('--platform <image=host>', 'treat this pool image as runnable here (repeatable)', collectPairs)
-    .action(async (file: string | undefined, options: { platform?: string[] }) => {
+    .option('--parameter <name=value>', 'a runtime parameter value (repeatable)', collectPairs)
+    .option('--repository <alias=path>', 'a local checkout for a repository resource used by templates (repeatable)', collectPairs)
+    .action(async (file: string | undefined, options: ListCommandOptions) => {
       const { runListCommand } = await import('./commands/list-command.js');
       setExitCode(await runListCommand(file, options, io));
     });
@@ -199,7 +202,7 @@ function buildProgram(io: CliIo, signal: AbortSignal, setExitCode: (code: number
     .command('agent')
     .description('Take jobs from a Sluice server and run them on this machine')
     .requiredOption('--url <url>', 'server URL, such as http://127.0.0.1:8080')
-    .requiredOption('--token <token>', 'agent registration token (or the agent token of an earlier registration)')
+    .option('--token <token>', 'agent registration token, needed until the agent has registered (default: $SLUICE_AGENT_TOKEN)')
     .option('--name <name>', 'agent name (default: the host name)')
     .option('--capability <key=value>', 'a capability that pool demands can match (repeatable)', collectPairs)
     .option('--pool <name>', "pool to take jobs from (default: 'Default')")

@@ -422,7 +422,8 @@ export class RunCoordinator {
 /**
  * Stores the orchestrator's events of one run attempt in order, drops those
  * of records that are frozen (finished before this drive), and marks the run
- * started when its first job starts.
+ * started when its first job starts. A job's `record-started` is only published
+ * live: claimJob stores it when an agent takes the job.
  */
 class RunEventRecorder {
   private chain: Promise<void> = Promise.resolve();
@@ -454,9 +455,15 @@ class RunEventRecorder {
   private async store(event: RunEvent): Promise<void> {
     const { store, live } = this.options;
     if (this.detached.aborted || !(await this.stillOwned())) return;
-    if (!this.started && event.type === 'record-started' && event.record.type === 'job') {
-      this.started = true;
-      await store.runs.markStarted(this.runId);
+    if (event.type === 'record-started' && event.record.type === 'job') {
+      if (!this.started) {
+        this.started = true;
+        await store.runs.markStarted(this.runId);
+      }
+      // The job's timeline record is written once, by claimJob when an agent takes the job
+      // (with the agent's name), so a queued job stays pending in the store until then.
+      live.publishRunEvent(this.runId, event);
+      return;
     }
     await recordRunEvent(store, this.runId, event, { attempt: this.attempt });
     live.publishRunEvent(this.runId, event);

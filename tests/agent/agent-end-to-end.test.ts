@@ -245,6 +245,20 @@ jobs:
     expect(agent.stderr()).toContain('the server canceled the job');
   });
 
+  it('registers with the token from SLUICE_AGENT_TOKEN', async () => {
+    await startServer();
+    const agent = startAgentProcess(bundle, { url, token: registrationToken, name: 'agent-env', work: join(test!.root, 'work-agent-env'), tokenInEnvironment: true });
+    agents.push(agent);
+    await waitForAgentsOnline(['agent-env']);
+
+    const runId = await queueRun('steps:\n- script: echo from-env-agent\n');
+    const run = await waitForRunCompletion(test!, runId);
+
+    expect(run.result).toBe('succeeded');
+    const jobs = [...(await timeline(runId)).values()].filter((record) => record.type === 'job');
+    expect(jobs.map((record) => record.agentName)).toEqual(['agent-env']);
+  });
+
   it('shows why a job waits for an agent', async () => {
     await startServer();
     startAgent('agent-one', { python: '3.11' });

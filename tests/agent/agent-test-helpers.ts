@@ -35,11 +35,15 @@ export interface AgentProcess {
 }
 
 /** Starts an agent process with a short heartbeat, so lost leases are noticed within seconds. */
-export function startAgentProcess(bundle: string, options: { url: string; token: string; name: string; work: string; capabilities?: Record<string, string>; pool?: string }): AgentProcess {
-  const args = [bundle, '--url', options.url, '--token', options.token, '--name', options.name, '--work', options.work, '--heartbeat-interval', '300', '--poll-wait', '5'];
+export function startAgentProcess(
+  bundle: string,
+  options: { url: string; token: string; name: string; work: string; capabilities?: Record<string, string>; pool?: string; tokenInEnvironment?: boolean },
+): AgentProcess {
+  const args = [bundle, '--url', options.url, '--name', options.name, '--work', options.work, '--heartbeat-interval', '300', '--poll-wait', '5'];
+  if (options.tokenInEnvironment !== true) args.push('--token', options.token);
   if (options.pool !== undefined) args.push('--pool', options.pool);
   for (const [key, value] of Object.entries(options.capabilities ?? {})) args.push('--capability', `${key}=${value}`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SLUICE_LOG_LEVEL: 'debug' } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SLUICE_LOG_LEVEL: 'debug', ...(options.tokenInEnvironment === true ? { SLUICE_AGENT_TOKEN: options.token } : {}) } });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

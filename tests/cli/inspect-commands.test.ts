@@ -57,6 +57,32 @@ describe('sluice list', () => {
     }
     expect(result.stdout).toMatch(/needs a windows agent/);
   });
+
+  it('reads templates through --repository and takes --parameter', async () => {
+    const tools = repository({ 'steps.yml': 'parameters:\n- name: greeting\n  default: hi\nsteps:\n- script: echo ${{ parameters.greeting }}\n' });
+    const pipeline = [
+      'parameters:',
+      '- name: who',
+      '  default: nobody',
+      'resources:',
+      '  repositories:',
+      '  - repository: tools',
+      '    type: git',
+      '    name: tools',
+      'steps:',
+      '- template: steps.yml@tools',
+      '  parameters:',
+      '    greeting: hello ${{ parameters.who }}',
+      '',
+    ].join('\n');
+    const repo = repository({ 'azure-pipelines.yml': pipeline });
+
+    const result = await runSluice(['list', '--repository', `tools=${tools.path}`, '--parameter', 'who=world'], { cwd: repo.path });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('echo hello world');
+  });
 });
 
 describe('sluice run --dry-run', () => {

@@ -156,6 +156,9 @@ describe('server runs: counters and attempts', () => {
     expect(missing.statusCode).toBe(404);
     const invalid = await test.request('GET', `/api/runs/${runId}/logs/${encodeURIComponent(stepId!)}?attempt=zero`);
     expect(invalid.statusCode).toBe(400);
+    const unknown = await test.request('GET', `/api/runs/${runId}/logs/S.J.no-such-step`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('SRV003');
 
     const index = (await test.request('GET', `/api/runs/${runId}/logs?attempt=1`)).json().logs as Array<{ recordId: string; attempt: number }>;
     expect(index.find((entry) => entry.recordId === stepId)?.attempt).toBe(1);

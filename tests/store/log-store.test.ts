@@ -85,7 +85,8 @@ describe.each(DIALECTS)('log store on %s', (dialect) => {
     await store.logs.append(runId, 'a/b', lines(1));
 
     const runFolder = join(database.dataDir, 'logs', String(runId));
-    expect(readdirSync(runFolder).sort()).toEqual(['%2E.%2F..%2Fescape', 'a%2Fb']);
+    // Chunk files sit directly in the run's folder, named after the encoded record id and the chunk index.
+    expect(readdirSync(runFolder).sort()).toEqual(['%2E.%2F..%2Fescape.0.jsonl', 'a%2Fb.0.jsonl']);
     expect(existsSync(join(database.dataDir, 'escape'))).toBe(false);
     expect((await store.logs.read(runId, '../../escape')).map((line) => line.text)).toEqual(['line 1']);
   });

@@ -7,6 +7,9 @@ import { formatCliError } from '../cli-error-message.js';
 
 export type { AgentCommandOptions } from '../../agent/agent-config.js';
 
+/** Environment variable that gives `sluice agent` its registration token when --token is absent. */
+export const AGENT_TOKEN_VARIABLE = 'SLUICE_AGENT_TOKEN';
+
 /**
  * `sluice agent`: registers with the server (or resumes the identity stored
  * in `--work`) and runs the jobs it hands out until SIGTERM, SIGINT or
@@ -17,7 +20,8 @@ export type { AgentCommandOptions } from '../../agent/agent-config.js';
 export async function runAgentCommand(options: AgentCommandOptions, io: CliIo, version: string, signal?: AbortSignal): Promise<number> {
   let config;
   try {
-    config = parseAgentConfig(options, io.cwd, version);
+    // The environment keeps the token out of the process list that `ps` shows.
+    config = parseAgentConfig({ ...options, token: options.token ?? process.env[AGENT_TOKEN_VARIABLE] }, io.cwd, version);
   } catch (error) {
     if (!(error instanceof AgentError)) throw error;
     io.stderr(formatCliError(error.code, error.message, error.hint));

@@ -199,7 +199,7 @@ function explainMissing(definition: PipelineDefinition, stage: StageDefinition, 
         reasons.push(`it is defined only in job '${other.name}.${otherJob.name}' (${describeLocation(site.location)}), whose variables other jobs do not see`);
       }
       for (const site of runtimeSites(other, otherJob, name)) {
-        reasons.push(`${site.step} of job '${other.name}.${otherJob.name}' sets it at run time, but such a variable exists only in its own job; ${outputAdvice(stage, other, otherJob, site)}`);
+        reasons.push(`${site.step} of job '${other.name}.${otherJob.name}' sets it at run time, but such a variable exists only in its own job; ${outputAdvice(definition, stage, job, other, otherJob, site)}`);
       }
     }
   }
@@ -211,7 +211,25 @@ function explainMissing(definition: PipelineDefinition, stage: StageDefinition, 
  * (learn.microsoft.com …/process/variables, "Set a multi-job output variable"),
  * with the step name, the matrix leg prefix, and the dependsOn it needs.
  */
-function outputAdvice(readerStage: StageDefinition, ownerStage: StageDefinition, owner: JobDefinition, site: VariableSite): string {
+function outputAdvice(
+  definition: PipelineDefinition,
+  readerStage: StageDefinition,
+  reader: JobDefinition,
+  ownerStage: StageDefinition,
+  owner: JobDefinition,
+  site: VariableSite,
+): string {
+  // Advice to add a dependsOn that closes a cycle would only produce PLAN002.
+  if (readerStage === ownerStage && dependsOnTransitively(owner.name, reader.name, (name) => jobDependsOn(readerStage, name))) {
+    return `job '${owner.name}' depends on job '${reader.name}' and runs after it, so '${reader.name}' cannot read its outputs: set the variable in a job that '${reader.name}' depends on`;
+  }
+  const stageDependsOn = (name: string): string[] => {
+    const index = definition.stages.findIndex((candidate) => sameName(candidate.name, name));
+    return index < 0 ? [] : effectiveStageDependsOn(definition, index);
+  };
+  if (readerStage !== ownerStage && dependsOnTransitively(ownerStage.name, readerStage.name, stageDependsOn)) {
+    return `stage '${ownerStage.name}' depends on stage '${readerStage.name}' and runs after it, so '${readerStage.name}' cannot read its outputs: set the variable in an earlier stage`;
+  }
   const variable = site.setName ?? site.name;
   const legPrefix = owner.strategy?.matrix !== undefined ? '<matrix leg>.' : '';
   const stepPart = site.stepName ?? '<step name>';
@@ -225,6 +243,25 @@ function outputAdvice(readerStage: StageDefinition, ownerStage: StageDefinition,
   if (!site.isOutput) steps.push('set it with isOutput=true');
   const prefix = steps.length > 0 ? `${steps.join(' and ')}, then ` : 'it is already an output, so ';
   return `${prefix}read it through ${reference}`;
+}
+
+/** Returns the explicit dependsOn of the stage's job with this name. */
+function jobDependsOn(stage: StageDefinition, name: string): string[] {
+  return stage.jobs.find((job) => sameName(job.name, name))?.dependsOn.map((item) => item.value) ?? [];
+}
+
+/** Returns true when `later` depends on `earlier`, directly or through other items. */
+function dependsOnTransitively(later: string, earlier: string, dependsOn: (name: string) => readonly string[]): boolean {
+  const seen = new Set<string>();
+  const pending = [...dependsOn(later)];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (sameName(next, earlier)) return true;
+    if (seen.has(next.toLowerCase())) continue;
+    seen.add(next.toLowerCase());
+    pending.push(...dependsOn(next));
+  }
+  return false;
 }
 
 /** Describes a site for the explanation: scope, place and, for matrix legs and steps, which one. */

@@ -63,6 +63,13 @@ export const QUEUE_CHECK_MS = 1000;
 export const CLAIM_RECHECK_MS = 200;
 
 /**
+ * A long-poll writes the agent's heartbeat at most once per this many
+ * seconds, and in between it only reads the agent's row. Agents go offline
+ * after AGENT_OFFLINE_AFTER_SECONDS (120) without a heartbeat, so one second of delay does not matter.
+ */
+export const HEARTBEAT_WRITE_INTERVAL_SECONDS = 1;
+
+/**
  * The agent protocol: registration, long-poll for jobs, event batches,
  * heartbeats, completion, and the run's artifact store for agents on other
  * machines. Every job route checks that the calling agent holds the job's lease.
@@ -409,13 +416,15 @@ async function callingAgent(context: ServerContext, request: FastifyRequest): Pr
 
 /**
  * Records a heartbeat of the agent whose token made the request and returns
- * its row: one statement where `callingAgent` and a heartbeat take two.
+ * its row: one statement where `callingAgent` and a heartbeat take two, and
+ * a read only when this process wrote its heartbeat less than
+ * HEARTBEAT_WRITE_INTERVAL_SECONDS ago.
  */
 async function heartbeatOfCallingAgent(context: ServerContext, request: FastifyRequest): Promise<Agent> {
   const id = Number(request.token?.owner);
   let agent: Agent | undefined;
   try {
-    agent = Number.isSafeInteger(id) ? await context.store.agents.heartbeat(id) : undefined;
+    agent = Number.isSafeInteger(id) ? await context.store.agents.heartbeatAtMost(id, HEARTBEAT_WRITE_INTERVAL_SECONDS) : undefined;
   } catch (error) {
     if (!isStoreError(error, StoreErrorCode.NotFound)) throw error;
   }

@@ -83,16 +83,30 @@ async function recordFinished(context: ServerContext, runId: number, recordId: s
 /**
  * Returns the run attempt whose log a request reads: `?attempt=N` when given, else the
  * record's latest attempt in the timeline (a job reused by a re-run keeps the
- * attempt that ran it), else 1. An attempt the record does not have is SRV003.
+ * attempt that ran it), else 1. An unknown record of a completed run, or an attempt
+ * the record does not have, is SRV003.
  */
 async function logAttempt(context: ServerContext, runId: number, recordId: string, text: string | undefined): Promise<number> {
   const requested = optionalPositive(text, 'attempt');
   const record = await context.store.timeline.get(runId, recordId, requested);
+  if (requested === undefined && record === undefined && (await unknownRecordOfCompletedRun(context, runId, recordId))) {
+    throw new ApiError('notFound', `run ${runId} has no record '${recordId}'`, `list the records with GET /api/runs/${runId}/timeline`);
+  }
   if (requested === undefined) return record?.attempt ?? 1;
   if (record === undefined && requested > 1) {
     throw new ApiError('notFound', `record '${recordId}' of run ${runId} has no attempt ${requested}`, 'list the attempts with GET /api/runs/:id/timeline?attempt=N');
   }
   return requested;
+}
+
+/**
+ * Returns true when a completed run has neither a timeline record nor a log under this id,
+ * so a misspelt id is a 404 and not an empty log. While a run is queued or running
+ * its records may still appear, so an unknown id reads as an empty log there.
+ */
+async function unknownRecordOfCompletedRun(context: ServerContext, runId: number, recordId: string): Promise<boolean> {
+  if ((await context.store.runs.get(runId))?.status !== 'completed') return false;
+  return (await context.store.logs.size(runId, recordId, 1)).lineCount === 0;
 }
 
 async function existingRun(context: ServerContext, idText: string): Promise<number> {

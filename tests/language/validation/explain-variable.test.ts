@@ -208,4 +208,35 @@ describe('explainVariable output advice', () => {
 
     expect(text).toContain("$[ stageDependencies.Build.Wheel.outputs['setvars.version'] ] with stage 'Deploy' depending on 'Build'");
   });
+
+  it('gives no dependsOn advice that closes a cycle', () => {
+    const laterSetter = [
+      'stages:',
+      '- stage: Build',
+      '  jobs:',
+      '  - job: Wheel',
+      '    steps:',
+      '    - script: echo $(version)',
+      '  - job: Lint',
+      '    dependsOn: Wheel',
+      '    steps:',
+      "    - bash: echo '##vso[task.setvariable variable=version;isOutput=true]1.2'",
+      '      name: setvars',
+      '- stage: Deploy',
+      '  jobs:',
+      '  - job: Ship',
+      '    steps:',
+      "    - bash: echo '##vso[task.setvariable variable=version;isOutput=true]1.3'",
+      '      name: setvars',
+      '',
+    ].join('\n');
+    const { definition } = normalizeText(laterSetter);
+    const explanation = explainVariable(definition!, 'version', { stage: 'Build', job: 'Wheel' });
+    const text = explanation.jobs.flatMap((job) => [...job.reasons, ...job.emptyReasons]).join('\n');
+
+    expect(text).toContain("job 'Lint' depends on job 'Wheel' and runs after it");
+    expect(text).toContain("stage 'Deploy' depends on stage 'Build' and runs after it");
+    expect(text).not.toContain('dependsOn: Lint');
+    expect(text).not.toContain('stageDependencies');
+  });
 });
