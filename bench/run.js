@@ -6,6 +6,7 @@
 // dispatch of `sluice serve` to agents (bench/server-dispatch.js).
 // Usage: npm run bench [-- --runs N --warmups N --no-write]. `npm run bench` builds
 // first; `node bench/run.js` alone needs an earlier `npm run build`.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -115,6 +116,9 @@ async function main() {
   process.stdout.write(await runResultsBenchmark({ write: !values['no-write'], command: templateCommand }));
 
   // Server job dispatch (bench/server-dispatch.js): a server process, agents over HTTP, its own section.
+  // The artifact benchmark leaves about a gigabyte of dirty pages, and their write-back would
+  // slow SQLite's commits, so they are flushed first.
+  if (process.platform !== 'win32') execFileSync('sync');
   process.stdout.write(await runServerDispatchBenchmark({ write: !values['no-write'], command: templateCommand }));
 }
 

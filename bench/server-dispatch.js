@@ -4,7 +4,7 @@
 // protocol over HTTP. Reports the time from queue to pickup (p50, p99), jobs
 // dispatched per second, server RSS idle and under that load, and the RSS of one
 // real idle `sluice agent` process.
-// Usage: node bench/server-dispatch.js [--jobs N] [--agents N] [--no-write]
+// Usage: node bench/server-dispatch.js [--jobs N] [--agents N] [--runs N] [--no-write]
 // [--cpu-prof DIR]; `npm run bench` runs it after the other benchmarks. Needs
 // `npm run build` first. --cpu-prof writes a V8 CPU profile of the server
 // process to DIR (open it in Chrome DevTools); it slows the server down.
@@ -26,6 +26,8 @@ const END_MARKER = '<!-- bench-server:end -->';
 
 const DEFAULT_JOBS = 1000;
 const DEFAULT_AGENTS = 20;
+/** Runs of the whole measurement; the report gives their medians. */
+const DEFAULT_RUNS = 3;
 /** Time the server and the agent get to settle before their idle RSS is read, in milliseconds. */
 const IDLE_SETTLE_MS = 3000;
 const RSS_SAMPLE_MS = 100;
@@ -203,6 +205,32 @@ export async function measureServerDispatch({ jobs = DEFAULT_JOBS, agents = DEFA
   }
 }
 
+/**
+ * Combines several runs into one result: the median of each measure, and the
+ * highest peak RSS under load. A single run of 1000 jobs on a 2-core machine
+ * varies by tens of jobs per second between runs, so one run alone misleads.
+ */
+export function combineRuns(results) {
+  const median = (pick) => {
+    const values = results.map(pick).sort((a, b) => a - b);
+    return values[Math.floor((values.length - 1) / 2)];
+  };
+  return {
+    jobs: results[0].jobs,
+    agents: results[0].agents,
+    runs: results.length,
+    jobsPerSecondPerRun: results.map((result) => result.jobsPerSecond),
+    pickupP50Ms: median((result) => result.pickupP50Ms),
+    pickupP99Ms: median((result) => result.pickupP99Ms),
+    pickupMaxMs: Math.max(...results.map((result) => result.pickupMaxMs)),
+    jobsPerSecond: median((result) => result.jobsPerSecond),
+    serverCpuMsPerJob: median((result) => result.serverCpuMsPerJob),
+    serverIdleRssMb: median((result) => result.serverIdleRssMb),
+    serverLoadRssMb: Math.max(...results.map((result) => result.serverLoadRssMb)),
+    agentIdleRssMb: median((result) => result.agentIdleRssMb),
+  };
+}
+
 function verdict(met) {
   return met ? 'met' : '**not met**';
 }
@@ -215,7 +243,7 @@ export function renderServerSection(result, machine, command) {
   return [
     `## Server: job dispatch (${result.jobs} jobs, ${result.agents} agents)`,
     '',
-    `One run of ${result.jobs} independent jobs of one \`true\` step on \`sluice serve --no-local-agent\` with SQLite, taken by ${result.agents} agent loops in the benchmark process that use the agent protocol over HTTP (long-poll \`jobs/next\`, run \`true\`, \`complete\`; no step events). The run coordinator keeps at most 16 jobs of one run queued or running, so agents wait for jobs and pickup is the dispatch delay, not time in a backlog. Pickup is \`claimed_at - queued_at\` of each job in the database (millisecond resolution); jobs per second is ${result.jobs} divided by the time from the first job queued to the last job finished. Server CPU time per job is the user plus system time of the serve process (/proc/PID/stat) from the run's creation to its completion, planning included, divided by ${result.jobs}. RSS is read from /proc: the server after ${IDLE_SETTLE_MS / 1000} s idle and its peak sampled every ${RSS_SAMPLE_MS} ms under load, and one real \`sluice agent\` process registered and idle. The agent loops run in the benchmark process on the same machine as the server, so with a load average near or above the core count the numbers are worse than on an idle machine.`,
+    `One run of ${result.jobs} independent jobs of one \`true\` step on \`sluice serve --no-local-agent\` with SQLite, taken by ${result.agents} agent loops in the benchmark process that use the agent protocol over HTTP (long-poll \`jobs/next\`, run \`true\`, \`complete\`; no step events). The run coordinator keeps at most 16 jobs of one run queued or running, so agents wait for jobs and pickup is the dispatch delay, not time in a backlog. Pickup is \`claimed_at - queued_at\` of each job in the database (millisecond resolution); jobs per second is ${result.jobs} divided by the time from the first job queued to the last job finished. Server CPU time per job is the user plus system time of the serve process (/proc/PID/stat) from the run's creation to its completion, planning included, divided by ${result.jobs}. RSS is read from /proc: the server after ${IDLE_SETTLE_MS / 1000} s idle and its peak sampled every ${RSS_SAMPLE_MS} ms under load, and one real \`sluice agent\` process registered and idle. The agent loops run in the benchmark process on the same machine as the server, so with a load average near or above the core count the numbers are worse than on an idle machine.${runsSentence(result)}`,
     '',
     '| Measure | Result | Target | Verdict |',
     '| --- | --- | --- | --- |',
@@ -232,31 +260,46 @@ export function renderServerSection(result, machine, command) {
   ].join('\n');
 }
 
+/** Says how many runs the figures combine, with the jobs per second of each. */
+function runsSentence(result) {
+  if (result.runs === undefined || result.runs < 2) return '';
+  const perRun = result.jobsPerSecondPerRun.map((value) => value.toFixed(0)).join(', ');
+  return ` The table gives the median of ${result.runs} runs, each with a new server (jobs per second per run: ${perRun}); the max pickup and the peak RSS under load are the highest of all runs.`;
+}
+
 /** Replaces this benchmark's section of docs/benchmarks.md, or appends it. */
 function writeSection(section) {
   writeMarkedSection(REPORT_PATH, START_MARKER, END_MARKER, section);
 }
 
 /** Runs the benchmark, prints its section and writes it into docs/benchmarks.md unless `write` is false. */
-export async function runServerDispatchBenchmark({ write = true, command = 'node bench/server-dispatch.js', jobs, agents, cpuProfileDir } = {}) {
+export async function runServerDispatchBenchmark({ write = true, command = 'node bench/server-dispatch.js', jobs, agents, runs = DEFAULT_RUNS, cpuProfileDir } = {}) {
   const machine = describeMachine(REPO_ROOT);
-  const result = await measureServerDispatch({ jobs, agents, cpuProfileDir });
+  const measured = [];
+  for (let index = 0; index < runs; index += 1) {
+    const one = await measureServerDispatch({ jobs, agents, cpuProfileDir });
+    process.stderr.write(`server dispatch: run ${index + 1}/${runs}: ${one.jobsPerSecond.toFixed(0)} jobs/s, pickup p50 ${one.pickupP50Ms} ms\n`);
+    measured.push(one);
+  }
+  const result = combineRuns(measured);
   const section = renderServerSection(result, machine, command);
   if (write) writeSection(section);
   return section;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { jobs: { type: 'string' }, agents: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({ options: { jobs: { type: 'string' }, agents: { type: 'string' }, runs: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+  const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`invalid --runs '${values.runs}': expected a positive integer`);
   const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
   const agents = values.agents === undefined ? DEFAULT_AGENTS : Number(values.agents);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`invalid --jobs '${values.jobs}': expected a positive integer`);
   if (!Number.isInteger(agents) || agents < 1) throw new Error(`invalid --agents '${values.agents}': expected a positive integer`);
-  const options = `${values.jobs === undefined ? '' : ` --jobs ${jobs}`}${values.agents === undefined ? '' : ` --agents ${agents}`}`;
+  const options = `${values.jobs === undefined ? '' : ` --jobs ${jobs}`}${values.agents === undefined ? '' : ` --agents ${agents}`}${values.runs === undefined ? '' : ` --runs ${runs}`}`;
   const cpuProfileDir = values['cpu-prof'];
   // A profiled server is slower, so its numbers are never written to the report.
   const write = !values['no-write'] && cpuProfileDir === undefined;
-  runServerDispatchBenchmark({ write, command: `node bench/server-dispatch.js${options}`, jobs, agents, cpuProfileDir })
+  runServerDispatchBenchmark({ write, command: `node bench/server-dispatch.js${options}`, jobs, agents, runs, cpuProfileDir })
     .then((section) => process.stdout.write(section))
     .catch((error) => {
       process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, renderServerSection, TARGETS } from '../../bench/server-dispatch.js';
+import { combineRuns, quantile, renderServerSection, TARGETS } from '../../bench/server-dispatch.js';
 
 const machine = { cpuModel: 'Test CPU', cores: 2, kernel: 'linux 6', node: 'v20.0.0', loadAverage: 0.5, sluiceVersion: '0.1.0', commit: 'abc1234', date: '2026-12-04T00:00:00.000Z' };
 
@@ -32,6 +32,21 @@ describe('server dispatch benchmark report', () => {
     expect(section).toContain('| Jobs dispatched per second | 70 | at least 200 | **not met** |');
     expect(section).toContain('| Agent RSS idle | 71 MB | under 60 MB | **not met** |');
     expect(section).toContain('| Server RSS idle | 100 MB | under 120 MB | met |');
+  });
+
+  it('combines runs into medians', () => {
+    const combined = combineRuns([
+      result({ jobsPerSecond: 150, pickupP50Ms: 20, pickupMaxMs: 300, serverLoadRssMb: 190 }),
+      result({ jobsPerSecond: 210, pickupP50Ms: 11, pickupMaxMs: 60, serverLoadRssMb: 170 }),
+      result({ jobsPerSecond: 205, pickupP50Ms: 13, pickupMaxMs: 90, serverLoadRssMb: 180 }),
+    ]);
+    expect(combined.jobsPerSecond).toBe(205);
+    expect(combined.pickupP50Ms).toBe(13);
+    expect(combined.pickupMaxMs).toBe(300);
+    expect(combined.serverLoadRssMb).toBe(190);
+    const section = renderServerSection(combined, machine, 'npm run bench') as string;
+    expect(section).toContain('median of 3 runs, each with a new server (jobs per second per run: 150, 210, 205)');
+    expect(section).toContain('| Jobs dispatched per second | 205 | at least 200 | met |');
   });
 
   it('uses the targets of the task', () => {

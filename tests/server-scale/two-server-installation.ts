@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -52,6 +52,8 @@ export function useTwoServers(options: { name: string; leaseMs: number }): TwoSe
   });
   afterEach(async () => {
     for (const process of processes.splice(0).reverse()) await stopProcess(process, 'SIGKILL');
+    // Steps of a SIGKILLed agent outlive it; a step that waits for a marker file would loop forever once the folder is gone.
+    if (root !== undefined) killProcessesMentioning(root);
     for (const client of clients.splice(0)) await client.end();
     if (root !== undefined) rmSync(root, { recursive: true, force: true });
     root = undefined;
@@ -117,6 +119,25 @@ export function useTwoServers(options: { name: string; leaseMs: number }): TwoSe
   }
 
   return { start, processes, createPipeline, queueRun, waitForCompletion };
+}
+
+/** Sends SIGKILL to every process whose command line contains `text`, such as a test's temp folder. */
+function killProcessesMentioning(text: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let commandLine = '';
+    try {
+      commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // The process ended while the list was read.
+    }
+    if (!commandLine.includes(text)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /** Counts the server's JSON log lines with this message, of one run when `runId` is given. */
