@@ -97,7 +97,7 @@ export async function readPackedRefs(gitDir: string): Promise<Map<string, string
 /**
  * Resolves a ref such as `refs/heads/main` to an object id: the loose ref file
  * first, then `packed-refs`. Returns undefined when the ref does not exist, is
- * itself symbolic, or holds anything but an object id.
+ * itself symbolic, or contains anything but an object id.
  */
 export async function resolveRef(gitDir: string, ref: string, packed?: Map<string, string>): Promise<string | undefined> {
   const loose = await readFile(join(gitDir, ref), 'utf8').catch(() => undefined);
@@ -110,7 +110,7 @@ export async function resolveRef(gitDir: string, ref: string, packed?: Map<strin
 
 /**
  * Lists the loose refs under `gitDir/<prefix>` (such as `refs/heads`) with their
- * object ids. Returns undefined when a ref file holds anything but an object id
+ * object ids. Returns undefined when a ref file contains anything but an object id
  * (a symbolic ref, or a ref being written), so the caller can let git decide.
  */
 export async function listLooseRefs(gitDir: string, prefix: string): Promise<Map<string, string> | undefined> {

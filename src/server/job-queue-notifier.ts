@@ -30,10 +30,10 @@ export class JobQueueNotifier {
   /** Writes of the "Job assigned" log line still in progress, by job id. */
   readonly assignmentLines = new Map<number, Promise<void>>();
   /**
-   * Outcomes of completed jobs for executors of this process, by job id. An
-   * id is present while an executor waits for the job (`expectOutcome`), and
-   * holds the outcome once `handOverOutcome` stored it, so the executor skips
-   * reading and decrypting it from the store.
+   * Outcomes of completed jobs for executors of this process, by job id. An id
+   * is present while an executor waits for the job (`expectOutcome`). Its value is
+   * the outcome once `handOverOutcome` stored it, so the executor skips reading
+   * and decrypting it from the store.
    */
   private readonly outcomes = new Map<number, JobOutcome | undefined>();
 

@@ -228,7 +228,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The job's request with the artifact store as this process reaches it (another server process may have queued the job). */
+/** Returns the job's request with the artifact store as this process reaches it, since another server process may have queued the job. */
 function withLocalArtifactRoot(context: JobReportContext, claimed: ClaimedJob): JobRequest {
   const { request } = claimed.payload;
   if (request.artifactStoreRoot === undefined) return request;

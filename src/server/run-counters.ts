@@ -32,7 +32,7 @@ interface PendingCounter {
  * a restart, a takeover or a re-run of failed jobs) are reused.
  *
  * A prefix that depends on `dependencies` (outputs of earlier jobs) is not
- * known before the run; the lookup then throws, and the orchestrator fails
+ * known before the run. The lookup then throws, and the orchestrator fails
  * the variable's stage or job with that message.
  */
 export async function reserveRunCounters(

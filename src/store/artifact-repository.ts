@@ -23,8 +23,8 @@ export interface ArtifactEntry {
  * Returns the folder of a run's artifact store (manifests and blobs) inside a
  * server's `files` folder (`Store.logs.root`, `<data>/files`). Server processes
  * that share one database share that folder too, so every process finds the
- * content of artifacts that another one's run published; the list comes from
- * the `artifacts` table.
+ * content of artifacts that another one's run published. The list of artifacts
+ * comes from the `artifacts` table.
  */
 export function artifactContentRoot(filesRoot: string, runId: number): string {
   return join(filesRoot, 'artifacts', String(runId));
@@ -33,7 +33,7 @@ export function artifactContentRoot(filesRoot: string, runId: number): string {
 /**
  * Returns the artifact store of a run as this server process reaches it, from
  * the path a job's request carries. Runs queued before artifacts moved to the
- * shared folder carry `<run work root>/artifacts`, which is kept; every newer
+ * shared folder carry `<run work root>/artifacts`, which is kept. Every newer
  * run's store is `artifactContentRoot` of this process's own `files` folder,
  * because the shared folder may be mounted at another path on each server.
  */

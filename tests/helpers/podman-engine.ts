@@ -28,7 +28,7 @@ function hardLimit(name: string): number | undefined {
 }
 
 /**
- * Container rlimits that runc can set here. Rootful Podman 4.3 asks for
+ * Container rlimits that runc can set here. Rootful Podman 4.3 requests
  * nofile=1048576 and nproc=4194304 unless containers.conf sets other values, and runc fails with
  * "error setting rlimit type 7: operation not permitted" when that is above the
  * hard limit of the calling process. On the machines that run these tests

@@ -1,39 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/open-store.js';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/open-store.js';
+import { useTwoStores } from './two-stores.js';
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`counter values reserved for runs on ${dialect}`, () => {
-    let cluster: PostgresCluster | undefined;
-    let root: string;
-    let databases = 0;
-    const stores: Store[] = [];
-
-    beforeAll(async () => {
-      if (dialect === 'postgres') cluster = await startPostgresCluster();
-    }, 60_000);
-    afterAll(async () => {
-      await cluster?.stop();
-    });
-    afterEach(async () => {
-      for (const store of stores.splice(0)) await store.close();
-      rmSync(root, { recursive: true, force: true });
-    });
-
-    /** Opens two stores on one database, as two server processes would. */
-    async function openTwo(): Promise<[Store, Store]> {
-      root = mkdtempSync(join(tmpdir(), 'sluice-counters-'));
-      databases += 1;
-      const url = cluster === undefined ? `sqlite:${join(root, 'sluice.db')}` : await cluster.createDatabase(`sluice_counters_${databases}`);
-      const first = await openStore({ url });
-      stores.push(first);
-      const second = await openStore({ url });
-      stores.push(second);
-      return [first, second];
-    }
+    const openTwo = useTwoStores(dialect, 'counters');
 
     it('distinct values across two processes', async () => {
       const [storeA, storeB] = await openTwo();

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/open-store.js';
 import { LeaderLease } from '../../src/server/run-ownership-leader.js';
 import { DEFAULT_LEASE_MS, leaseMsFromEnvironment, RunOwnership } from '../../src/server/run-ownership.js';
 import type { ServerLogger } from '../../src/server/server-logger.js';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.js';
+import { useTwoStores } from './two-stores.js';
 
 const logger = pino({ level: 'silent' }) as unknown as ServerLogger;
 const LEASE_MS = 10_000;
@@ -20,33 +17,7 @@ function manualClock(): { now: () => Date; advance(ms: number): void } {
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`run leases on ${dialect}`, () => {
-    let cluster: PostgresCluster | undefined;
-    let root: string;
-    let databases = 0;
-    const stores: Store[] = [];
-
-    beforeAll(async () => {
-      if (dialect === 'postgres') cluster = await startPostgresCluster();
-    }, 60_000);
-    afterAll(async () => {
-      await cluster?.stop();
-    });
-    afterEach(async () => {
-      for (const store of stores.splice(0)) await store.close();
-      rmSync(root, { recursive: true, force: true });
-    });
-
-    /** Opens two stores on one database, as two server processes would. */
-    async function openTwo(): Promise<[Store, Store]> {
-      root = mkdtempSync(join(tmpdir(), 'sluice-leases-'));
-      databases += 1;
-      const url = cluster === undefined ? `sqlite:${join(root, 'sluice.db')}` : await cluster.createDatabase(`sluice_leases_${databases}`);
-      const first = await openStore({ url });
-      stores.push(first);
-      const second = await openStore({ url });
-      stores.push(second);
-      return [first, second];
-    }
+    const openTwo = useTwoStores(dialect, 'leases');
 
     async function createRun(store: Store): Promise<number> {
       const pipeline = await store.pipelines.create({ name: `p${Math.random()}`, repositoryUrl: '/nowhere' });

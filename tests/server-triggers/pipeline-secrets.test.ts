@@ -140,7 +140,7 @@ describe('secret pipeline variables in runs', () => {
   }, 60_000);
 });
 
-/** A GitHub pull_request `opened` payload from the fork `contributor/widget` into `main`. */
+/** Builds a GitHub pull_request `opened` payload from the fork `contributor/widget` into `main`. */
 function forkPullRequest(number: number, head: string): Record<string, any> {
   const body = fixture('github-pull-request-fork.json');
   body.action = 'opened';

@@ -82,10 +82,10 @@ const quotedTokensOfTree = new WeakMap<CST.Token[], QuotedToken[]>();
 
 /**
  * Walks the concrete syntax tree of `yaml` and returns every quoted scalar token,
- * sorted by offset. It follows each token field that can hold tokens (`value`,
- * `key`, `items`, `start`, `sep`, `end`, `props`) by name, because error recovery
- * leaves scalars in `end` lists too; this is several times faster on a cold start
- * than visiting every property.
+ * sorted by offset. It follows each token field that can contain tokens (`value`,
+ * `key`, `items`, `start`, `sep`, `end`, `props`) by name, including `end`
+ * because error recovery leaves scalars there too. This is several times faster
+ * on a cold start than visiting every property.
  */
 function quotedTokens(text: string, tokens?: CST.Token[]): QuotedToken[] {
   const cached = tokens === undefined ? undefined : quotedTokensOfTree.get(tokens);

@@ -31,12 +31,12 @@ export interface SharedClonePlan {
 }
 
 /**
- * Reads a SharedClonePlan for the work tree at `sourceRoot`, or returns
- * undefined when only `git clone` itself can produce the same repository: the
- * source is not a plain `.git` folder (see plainGitDirectory), its HEAD is
- * detached or unborn (clone then picks a branch by its own rules), a ref file is
- * symbolic or locked, or clone.*, init.* or GIT_TEMPLATE_DIR settings change what
- * clone writes.
+ * Reads a SharedClonePlan for the work tree at `sourceRoot`. Returns undefined
+ * when only `git clone` itself can produce the same repository, which is when:
+ * - the source is not a plain `.git` folder (see plainGitDirectory);
+ * - its HEAD is detached or unborn, because clone then picks a branch by its own rules;
+ * - a ref file is symbolic or locked;
+ * - clone.*, init.* or GIT_TEMPLATE_DIR settings change what clone writes.
  */
 export async function readSharedClonePlan(sourceRoot: string): Promise<SharedClonePlan | undefined> {
   if (process.env.GIT_TEMPLATE_DIR) return undefined;
@@ -115,7 +115,7 @@ export async function writeSharedClone(plan: SharedClonePlan, target: string): P
   ]);
 }
 
-/** The config `git clone` writes on Linux and macOS file systems (file modes and symlinks supported). */
+/** Returns the config that `git clone` writes on Linux and macOS file systems, which support file modes and symlinks. */
 function cloneConfig(sourceRoot: string, branch: string): string {
   return [
     '[core]',

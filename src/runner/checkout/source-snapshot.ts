@@ -21,7 +21,7 @@ const MAX_SNAPSHOTS = 8;
 /** `<mode> <object id> <stage>\t<path>`: one cached entry of `git ls-files --stage`. */
 const STAGED_ENTRY = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/;
 
-/** What a copy checkout needs to know about a git work tree, read once per run. */
+/** The facts about a git work tree that a copy checkout needs, read once per run. */
 export interface SourceSnapshot {
   /** Paths relative to the source folder: tracked, and untracked but not ignored. */
   files: string[];
@@ -41,10 +41,10 @@ const snapshots = new Map<string, CachedSnapshot>();
 /**
  * Returns the snapshot of the git work tree folder `sourceDir` (whose top level is
  * `topLevel`) for the run whose work root is `runKey`. The jobs of one run share
- * one snapshot, which replaces five git processes per job by two per run. It is
- * read again when the source's index or HEAD changed in between (a `git add` or
- * a commit), but files created without touching the index after the first job's
- * checkout are not seen, as if the run had started before they existed.
+ * one snapshot, which replaces five git processes per job by two per run.
+ * The snapshot is read again when the source's index or HEAD changed in between
+ * (a `git add` or a commit). Files created after the first job's checkout without
+ * touching the index are not seen, as if the run had started before they existed.
  */
 export async function sourceSnapshot(sourceDir: string, topLevel: string, runKey: string | undefined): Promise<SourceSnapshot> {
   if (runKey === undefined) return readSourceSnapshot(sourceDir, topLevel);

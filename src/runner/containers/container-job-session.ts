@@ -115,21 +115,24 @@ export class ContainerJobSession {
   /**
    * Removes every container of the job, services first and the namespace holder
    * last, in two engine calls because Podman rejects removing the holder while a
-   * service still shares its network. Never throws; a failure is returned so the
-   * caller can warn about it.
+   * service still shares its network. It does not throw: a failure is returned so
+   * the caller can warn about it.
    */
   async remove(): Promise<ContainerError | undefined> {
     const ids = [...this.containers].reverse().map((container) => container.id);
     const holders = this.containers.filter((container) => container.role !== 'service').map((container) => container.id);
     const services = ids.filter((id) => !holders.includes(id));
-    try {
-      await this.engine.removeContainers(services);
-      await this.engine.removeContainers(holders);
-      return undefined;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return new ContainerError(ContainerErrorCode.CleanupFailed, `could not remove the job's containers (${ids.join(', ')}); remove them with '${this.engine.command} rm -f': ${message}`);
+    const failures: string[] = [];
+    // The holder is still tried after a service failed: Docker removes it, though Podman rejects it while that service remains.
+    for (const group of [services, holders]) {
+      try {
+        await this.engine.removeContainers(group);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
     }
+    if (failures.length === 0) return undefined;
+    return new ContainerError(ContainerErrorCode.CleanupFailed, `could not remove the job's containers (${ids.join(', ')}); remove them with '${this.engine.command} rm -f': ${failures.join('; ')}`);
   }
 }
 

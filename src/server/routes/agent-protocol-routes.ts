@@ -63,9 +63,8 @@ export const QUEUE_CHECK_MS = 1000;
 export const CLAIM_RECHECK_MS = 200;
 
 /**
- * A long-poll writes the agent's heartbeat at most once per this many
- * seconds, and in between it only reads the agent's row. Agents go offline
- * after AGENT_OFFLINE_AFTER_SECONDS (120) without a heartbeat, so one second of delay does not matter.
+ * Seconds between heartbeat writes of a long-polling agent; in between, a poll only reads the agent's row.
+ * Agents go offline after AGENT_OFFLINE_AFTER_SECONDS (120) without a heartbeat, so this delay is harmless.
  */
 export const HEARTBEAT_WRITE_INTERVAL_SECONDS = 1;
 
@@ -261,7 +260,10 @@ async function claimMayFindJob(context: ServerContext, pool: string): Promise<bo
   return context.store.dialect === 'sqlite' || hasQueuedJob(context, pool);
 }
 
-/** Returns true when some job of `pool` (of any pool without it) is queued; a plain read, which on SQLite does not wait for the write lock. */
+/**
+ * Returns true when some job of `pool` (of any pool without it) is queued.
+ * It is a plain read, so on SQLite it does not wait for the write lock.
+ */
 async function hasQueuedJob(context: ServerContext, pool?: string): Promise<boolean> {
   const row = await context.store.db
     .selectFrom('job_queue')
