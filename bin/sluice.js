@@ -1,6 +1,72 @@
 #!/usr/bin/env node
-// Entry point of the `sluice` command. `npm run build` bundles the CLI into
-// dist/bundle so it starts without resolving hundreds of modules.
-import { main } from '../dist/bundle/main.js';
+// Entry point of the `sluice` command. `npm run build` bundles the CLI twice
+// (scripts/bundle-cli.js):
+// - dist/bundle/main.cjs, one CommonJS file with V8's code cache saved beside
+//   it. Short commands compile it with that cache, so a start skips parsing and
+//   compiling most of the code a run needs (Node 20 has no such cache for ES
+//   modules). A missing cache, or one V8 rejects (another Node version), only
+//   makes the start slower.
+// - dist/bundle/main.js, ES modules split by command. The long-running
+//   commands load these, because they keep only their own code in memory.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
+const bundleDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle');
+const bundlePath = join(bundleDirectory, 'main.cjs');
+
+/**
+ * The cache file of this bundle. Its name carries the build id from the bundle's
+ * first line (`// sluice-build ID`), because V8 checks only the source's length
+ * before it uses a cache.
+ */
+function cachePathOf(source) {
+  const firstLine = source.slice(0, source.indexOf('\n'));
+  const match = /^\/\/ sluice-build ([0-9a-f-]+)$/.exec(firstLine);
+  return match ? join(bundleDirectory, `main.${match[1]}.cache`) : undefined;
+}
+
+function loadBundle() {
+  const source = readFileSync(bundlePath, 'utf8');
+  const cachePath = cachePathOf(source);
+  let cachedData;
+  try {
+    if (cachePath !== undefined) cachedData = readFileSync(cachePath);
+  } catch {
+    // No cache yet: compile from source.
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundlePath,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const bundleModule = { exports: {} };
+  script.runInThisContext()(bundleModule.exports, createRequire(bundlePath), bundleModule, bundlePath, bundleDirectory);
+
+  // Set by scripts/bundle-cli.js: keep the bytecode of everything this process compiled.
+  if (process.env.SLUICE_WRITE_CODE_CACHE === '1' && cachePath !== undefined) {
+    process.once('exit', () => {
+      const pending = `${cachePath}.${process.pid}.tmp`;
+      try {
+        writeFileSync(pending, script.createCachedData());
+        renameSync(pending, cachePath);
+      } catch (error) {
+        process.stderr.write(`sluice: could not write the code cache ${cachePath}: ${error.message}\n`);
+        try {
+          unlinkSync(pending);
+        } catch {
+          // Nothing was written.
+        }
+      }
+    });
+  }
+  return bundleModule.exports;
+}
+
+/** Commands that keep running, for which memory counts more than start-up time. */
+const LONG_RUNNING_COMMANDS = new Set(['serve', 'agent']);
+
+const { main } = LONG_RUNNING_COMMANDS.has(process.argv[2]) ? await import('../dist/bundle/main.js') : loadBundle();
 process.exitCode = await main(process.argv.slice(2));

@@ -41,11 +41,28 @@ export function processIo(): CliIo {
   });
   // With stderr gone there is nowhere left to report anything, so its errors are dropped.
   process.stderr.on('error', () => undefined);
+
+  // Text written to stdout in one turn of the event loop goes out in one write: a run of
+  // many short jobs prints a dozen events per job, and each write is a system call.
+  // Stderr is written at once, so what stdout holds is written before it.
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    if (stdoutOpen) process.stdout.write(text);
+  };
+  process.once('exit', flush);
   return {
     stdout: (text) => {
-      if (stdoutOpen) process.stdout.write(text);
+      if (!stdoutOpen) return;
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(text);
     },
-    stderr: (text) => process.stderr.write(text),
+    stderr: (text) => {
+      flush();
+      process.stderr.write(text);
+    },
     onStdoutClosed: (listener) => closedListeners.push(listener),
     isTerminal,
     columns: process.stdout.columns,

@@ -294,6 +294,7 @@ function buildRequest(
     workspaceClean: job.definition.workspaceClean,
     source: options.source,
     workRoot: options.workRoot,
+    workRootOwned: options.workRootOwned,
     // One artifact store per run, shared by its jobs, so a later job downloads what an earlier one published.
     artifactStoreRoot: options.artifactStoreRoot ?? join(options.workRoot, 'artifacts'),
     positionInPhase: instance.positionInPhase,

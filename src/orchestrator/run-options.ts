@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Local paths of `resources.repositories` entries by alias (`--repository alias=PATH`), for `checkout: <alias>`. */
   repositories?: Record<string, string>;
   workRoot: string;
+  /** `workRoot` is a new folder that only this run writes to (see JobRequest.workRootOwned). */
+  workRootOwned?: boolean;
   /**
    * The run's artifact store, shared by its jobs; default `<workRoot>/artifacts`.
    * The server puts it in the `files` folder that every server process reaches.

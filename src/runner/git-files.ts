@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflate } from 'node:zlib';
@@ -165,7 +166,12 @@ export async function readLooseCommitMessage(gitDir: string, commit: string): Pr
 }
 
 /** Identity of a file for a cheap "has it changed" test: inode, size and modification time. */
-export async function fileStamp(path: string): Promise<string> {
-  const stats = await stat(path).catch(() => undefined);
-  return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}` : 'missing';
+export function fileStamp(path: string): string {
+  try {
+    const stats = statSync(path);
+    return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    // Absent, or below a `.git` that is a file (a worktree or submodule): nothing to compare.
+    return 'missing';
+  }
 }

@@ -46,6 +46,11 @@ export interface JobRequest {
   source: SourceRepository;
   /** Folder under which the job's workspace (Pipeline.Workspace) is created. */
   workRoot: string;
+  /**
+   * True when `workRoot` is a new folder that only this process's run writes to,
+   * as for `sluice run`: each job then gets a workspace of its own, without locks.
+   */
+  workRootOwned?: boolean;
   /** 1-based position and count for matrix legs and parallel slices (System.JobPositionInPhase). */
   positionInPhase: number;
   totalJobsInPhase: number;

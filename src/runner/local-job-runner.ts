@@ -82,7 +82,8 @@ export class LocalJobRunner implements JobExecutor {
   private readonly agentFacts: AgentFacts;
 
   constructor(options: LocalJobRunnerOptions = {}) {
-    const baseEnvironment = options.baseEnvironment ?? process.env;
+    // A plain copy: every step copies this object, and each read of process.env is a call into the C++ runtime.
+    const baseEnvironment = options.baseEnvironment ?? { ...process.env };
     this.resolved = {
       bashPath: options.bashPath ?? 'bash',
       pwshPath: options.pwshPath ?? 'pwsh',
@@ -111,7 +112,7 @@ export class LocalJobRunner implements JobExecutor {
 
     let workspace: JobWorkspace;
     try {
-      workspace = await prepareWorkspace(request.workRoot, request.record.id, request.workspaceClean);
+      workspace = await prepareWorkspace(request.workRoot, request.record.id, request.workspaceClean, request.workRootOwned);
     } catch (error) {
       const reason = masker.mask(`could not prepare the workspace under ${request.workRoot}: ${(error as Error).message}`);
       return { result: 'failed', reason, outputs: {}, variables: {} };

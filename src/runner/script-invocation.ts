@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { runFileOperations } from './file-batch.js';
 import { join } from 'node:path';
 import type { ProcessLaunch } from './child-process-run.js';
 
@@ -53,12 +53,18 @@ export function buildPowerShellScript(invocation: Extract<ScriptInvocation, { sh
   return lines.join('\n') + '\n';
 }
 
+async function writeScript(path: string, content: string): Promise<void> {
+  await runFileOperations([{ kind: 'write', path, content }]);
+}
+
 /**
  * Writes the step's script into `tempDirectory` and returns the command that runs
  * it, following the shells Azure uses (learn.microsoft.com YAML schema for
  * steps.script, steps.bash, steps.pwsh and the CmdLine@2, Bash@3, PowerShell@2 tasks):
  * `bash --noprofile --norc <file>` for `script` (cmd.exe on Windows), `bash <file>`
  * for `bash`, `pwsh -NoLogo -NoProfile -NonInteractive -Command . '<file>'` for PowerShell.
+ * The file is written through the file-batch worker in one round trip, where
+ * an asynchronous write would take three (open, write, close).
  */
 export async function prepareScriptLaunch(
   invocation: ScriptInvocation,
@@ -73,28 +79,28 @@ export async function prepareScriptLaunch(
     case 'cmdline': {
       if (process.platform === 'win32') {
         const file = `${base}.cmd`;
-        await writeFile(file, invocation.script.replace(/\r?\n/g, '\r\n'), 'utf8');
+        await writeScript(file, invocation.script.replace(/\r?\n/g, '\r\n'));
         const args = ['/D', '/E:ON', '/V:OFF', '/S', '/C', `"CALL "${file}""`];
         return { launch: { file: env.ComSpec ?? 'cmd.exe', args, cwd, env, windowsVerbatimArguments: true }, displayCommand: `cmd.exe ${args.join(' ')}` };
       }
       const file = `${base}.sh`;
-      await writeFile(file, invocation.script, 'utf8');
+      await writeScript(file, invocation.script);
       return { launch: { file: shells.bash, args: ['--noprofile', '--norc', file], cwd, env }, displayCommand: `${shells.bash} --noprofile --norc ${file}` };
     }
     case 'bash': {
       const file = `${base}.sh`;
-      await writeFile(file, invocation.script, 'utf8');
+      await writeScript(file, invocation.script);
       return { launch: { file: shells.bash, args: [file], cwd, env }, displayCommand: `${shells.bash} ${file}` };
     }
     case 'bash-file': {
       // Bash@3 runs `exec bash '<file>' <arguments>` so that bash, not Sluice, splits the arguments.
       const file = `${base}.sh`;
-      await writeFile(file, `exec ${quoteBash(shells.bash)} ${quoteBash(invocation.filePath)} ${invocation.arguments}\n`, 'utf8');
+      await writeScript(file, `exec ${quoteBash(shells.bash)} ${quoteBash(invocation.filePath)} ${invocation.arguments}\n`);
       return { launch: { file: shells.bash, args: [file], cwd, env }, displayCommand: `${shells.bash} ${invocation.filePath} ${invocation.arguments}`.trimEnd() };
     }
     case 'powershell': {
       const file = `${base}.ps1`;
-      await writeFile(file, buildPowerShellScript(invocation), 'utf8');
+      await writeScript(file, buildPowerShellScript(invocation));
       const executable = invocation.core ? shells.pwsh : shells.windowsPowerShell;
       if (!executable) throw new Error('PowerShell executable was not resolved before launch');
       const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', `. ${quotePowerShell(file)}`];

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { sourceSnapshot } from './checkout/source-snapshot.js';
-import { writeSharedClone, type SharedClonePlan } from './checkout/shared-clone.js';
+import { sharedCloneOperations } from './checkout/shared-clone.js';
+import { fileBatchError, runFileBatch, type FileGroupResult, type FileOperation } from './file-batch.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -31,15 +33,18 @@ async function git(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): P
  * True when `dir/.git` is a repository folder (with `objects` and `refs`) or a
  * `gitdir:` file, as in worktrees and submodules: then `dir` is a work tree's top.
  */
-async function looksLikeWorkTreeTop(dir: string): Promise<boolean> {
+function looksLikeWorkTreeTop(dir: string): boolean {
   const dotGit = join(dir, '.git');
-  const stats = await lstat(dotGit).catch(() => undefined);
-  if (stats?.isDirectory()) {
-    const entries = await readdir(dotGit).catch(() => [] as string[]);
-    return entries.includes('objects') && entries.includes('refs') && entries.includes('HEAD');
+  try {
+    const stats = lstatSync(dotGit);
+    if (stats.isDirectory()) {
+      const entries = readdirSync(dotGit);
+      return entries.includes('objects') && entries.includes('refs') && entries.includes('HEAD');
+    }
+    return stats.isFile() && readFileSync(dotGit, 'utf8').startsWith('gitdir:');
+  } catch {
+    return false;
   }
-  if (stats?.isFile()) return (await readFile(dotGit, 'utf8').catch(() => '')).startsWith('gitdir:');
-  return false;
 }
 
 /**
@@ -56,18 +61,36 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
 }
 
+/**
+ * Listed files copied per file batch: a few milliseconds of work, so that other
+ * jobs' batches are not held up for long behind a large checkout.
+ */
+const COPY_BATCH_SIZE = 256;
+
+/** Folders one copy has created or is creating, so that files in one folder share one `mkdir`. */
+type CreatedFolders = Map<string, Promise<unknown>>;
+
+function ensureFolder(folder: string, folders: CreatedFolders): Promise<unknown> {
+  let created = folders.get(folder);
+  if (created === undefined) {
+    created = mkdir(folder, { recursive: true });
+    folders.set(folder, created);
+  }
+  return created;
+}
+
 /** Copies one entry; a symlink is recreated as a symlink with the same target, never followed. */
-async function copyEntry(source: string, target: string): Promise<boolean> {
+async function copyEntry(source: string, target: string, folders: CreatedFolders): Promise<boolean> {
   const stats = await lstat(source).catch(() => undefined);
   if (!stats) return false; // Deleted in the work tree but still in the index: the copy matches the work tree.
 
-  await mkdir(dirname(target), { recursive: true });
+  await ensureFolder(dirname(target), folders);
   if (stats.isSymbolicLink()) {
     await rm(target, { force: true });
     await symlink(await readlink(source), target);
     return true;
   }
-  if (stats.isDirectory()) return (await copyTree(source, target, new Set(['.git']))) > 0;
+  if (stats.isDirectory()) return (await copyTree(source, target, new Set(['.git']), [], folders)) > 0;
   if (!stats.isFile()) return false;
 
   await copyFile(source, target);
@@ -75,48 +98,54 @@ async function copyEntry(source: string, target: string): Promise<boolean> {
 }
 
 /** Copies a folder recursively, skipping entries named in `skipNames` and any absolute path in `skipPaths`. */
-async function copyTree(source: string, target: string, skipNames: Set<string>, skipPaths: string[] = []): Promise<number> {
+async function copyTree(source: string, target: string, skipNames: Set<string>, skipPaths: string[], folders: CreatedFolders): Promise<number> {
   let count = 0;
-  await mkdir(target, { recursive: true });
+  await ensureFolder(target, folders);
   for (const entry of await readdir(source, { withFileTypes: true })) {
     if (skipNames.has(entry.name)) continue;
     const from = join(source, entry.name);
     if (skipPaths.some((skip) => isInside(from, skip))) continue;
 
     const to = join(target, entry.name);
-    if (entry.isDirectory()) count += await copyTree(from, to, skipNames, skipPaths);
-    else if (await copyEntry(from, to)) count += 1;
+    if (entry.isDirectory()) count += await copyTree(from, to, skipNames, skipPaths, folders);
+    else if (await copyEntry(from, to, folders)) count += 1;
   }
   return count;
 }
 
-/** Location of the history that cloneHistory made: beside the target (to be moved in), in the target already, or none. */
-type ClonedHistory = 'staged' | 'in-place' | undefined;
+/** Makes `target` an empty folder: a new folder or an empty one costs no round trip to the thread pool. */
+async function emptyFolder(target: string): Promise<void> {
+  let entries: string[] | undefined;
+  try {
+    entries = readdirSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (entries !== undefined && entries.length === 0) return;
+  if (entries !== undefined) await rm(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+}
 
 /**
  * Gives `s/` a `.git` that shares the source's objects, as `git clone --shared`
  * does (which writes nothing into the source), with an index at HEAD, so
  * `git status`, `git describe` and setuptools_scm work in the copy as in an
- * agent's checkout. With a clone plan the `.git` folder is written straight
- * into `target` without starting git, which is safe because the file list never
- * contains `.git`. Otherwise git clones into a folder beside the target, so the
- * files can be copied at the same time.
+ * agent's checkout. This is the way for a source without a clone plan (see
+ * readSharedClonePlan): git clones into a folder beside the target, so the files
+ * can be copied at the same time, and attachHistory moves the clone in.
+ * Returns false when git failed.
  */
-async function cloneHistory(sourceRoot: string, target: string, plan: SharedClonePlan | undefined, warnings: string[]): Promise<ClonedHistory> {
+async function cloneHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
   const staging = `${target}.history`;
   try {
-    if (plan !== undefined) {
-      await writeSharedClone(plan, target);
-      return 'in-place';
-    }
     await rm(staging, { recursive: true, force: true });
     await git(dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', sourceRoot, staging]);
-    return 'staged';
+    return true;
   } catch (error) {
-    await rm(plan === undefined ? staging : join(target, '.git'), { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
     const message = (error as Error).message.split('\n')[0] ?? '';
     warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
-    return undefined;
+    return false;
   }
 }
 
@@ -125,10 +154,10 @@ async function cloneHistory(sourceRoot: string, target: string, plan: SharedClon
  * source's own index when it is a plain `.git` folder (git refreshes the file
  * times on the next status), else one built at HEAD by `git reset`.
  */
-async function attachHistory(sourceRoot: string, target: string, cloned: 'staged' | 'in-place', warnings: string[]): Promise<boolean> {
+async function attachHistory(sourceRoot: string, target: string, warnings: string[]): Promise<boolean> {
   const staging = `${target}.history`;
   try {
-    if (cloned === 'staged') await rename(join(staging, '.git'), join(target, '.git'));
+    await rename(join(staging, '.git'), join(target, '.git'));
     const copiedIndex = await copyFile(join(sourceRoot, '.git', 'index'), join(target, '.git', 'index')).then(
       () => true,
       () => false,
@@ -141,8 +170,39 @@ async function attachHistory(sourceRoot: string, target: string, cloned: 'staged
     warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
     return false;
   } finally {
-    if (cloned === 'staged') await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks the batch that wrote `.git` and copied the source's index (its last
+ * operation, at `indexCopy`): when the index could not be copied, `git reset`
+ * builds one at HEAD; when `.git` could not be written, it is removed and the
+ * copy has no history. Returns whether the copy has a working `.git`.
+ */
+async function finishWrittenHistory(target: string, history: FileGroupResult, indexCopy: number, warnings: string[]): Promise<boolean> {
+  try {
+    if (history.error !== undefined && history.error.index < indexCopy) throw fileBatchError(history.error);
+    if (history.error !== undefined) await git(target, ['reset', '--quiet']);
+    return true;
+  } catch (error) {
+    await rm(join(target, '.git'), { recursive: true, force: true });
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
+    return false;
+  }
+}
+
+/**
+ * Starts reading the listing that copySources will share between the jobs of the
+ * run whose work root is `workRoot`, when `source` is the top of a git work tree,
+ * so that the git processes run while the run is set up rather than in the first
+ * checkout. A failure is left for that checkout to report.
+ */
+export function prefetchSourceSnapshot(source: string, workRoot: string): void {
+  const sourceDir = resolve(source);
+  if (!looksLikeWorkTreeTop(sourceDir)) return;
+  sourceSnapshot(sourceDir, sourceDir, resolve(workRoot)).catch(() => undefined);
 }
 
 /**
@@ -158,42 +218,50 @@ async function attachHistory(sourceRoot: string, target: string, cloned: 'staged
 export async function copySources(source: string, target: string, excludePath?: string): Promise<CheckoutSummary> {
   const warnings: string[] = [];
   const sourceDir = resolve(source);
-  // The source is inspected while the target is emptied: these are independent round trips.
-  const isTop = looksLikeWorkTreeTop(sourceDir);
-  await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
+  await emptyFolder(target);
+  const folders: CreatedFolders = new Map([[target, Promise.resolve()]]);
 
   const skipPaths = excludePath && isInside(resolve(excludePath), sourceDir) ? [resolve(excludePath)] : [];
   // A real `.git` entry marks the top of a work tree without starting git; otherwise
   // `--show-toplevel` answers both questions, failing outside a work tree.
-  const topLevel = (await isTop)
+  const topLevel = looksLikeWorkTreeTop(sourceDir)
     ? sourceDir
     : (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (topLevel === '') {
-    const fileCount = await copyTree(sourceDir, target, new Set(['.git']), skipPaths);
+    const fileCount = await copyTree(sourceDir, target, new Set(['.git']), skipPaths, folders);
     return { fileCount, fromGit: false, hasHistory: false, warnings };
   }
 
   const prefix = relative(topLevel, sourceDir);
   if (prefix !== '') warnings.push(`the sources are a subfolder of the repository ${topLevel}; the copy has no git history`);
 
-  // The jobs of a run share one listing of the source (keyed by the work root), and the
-  // history is written while the files are copied.
+  // The jobs of a run share one listing of the source (keyed by the work root).
   const snapshot = await sourceSnapshot(sourceDir, topLevel, excludePath === undefined ? undefined : resolve(excludePath));
-  // A history written in place gets its index while the files are still being copied.
-  const history = prefix === '' ? cloneHistory(topLevel, target, snapshot.clonePlan, warnings) : Promise.resolve(undefined);
-  const attached = history.then((cloned) => (cloned === 'in-place' ? attachHistory(topLevel, target, cloned, warnings) : undefined));
-  const copied = (async () => {
-    let count = 0;
-    for (const path of snapshot.files) {
-      const from = join(sourceDir, path);
-      if (skipPaths.some((skip) => isInside(from, skip))) continue;
-      if (await copyEntry(from, join(target, path))) count += 1;
+  const paths = skipPaths.length === 0 ? snapshot.files : snapshot.files.filter((path) => !skipPaths.some((skip) => isInside(join(sourceDir, path), skip)));
+  const plan = prefix === '' ? snapshot.clonePlan : undefined;
+  // Without a clone plan, git clones beside the target while the files are copied.
+  const cloned = prefix !== '' || plan !== undefined ? Promise.resolve(false) : cloneHistory(topLevel, target, warnings);
+
+  // With a plan, the first files, the `.git` folder and its index go in one batch.
+  const historyGroup = plan === undefined ? [] : [...sharedCloneOperations(plan, target), { kind: 'copy' as const, from: join(topLevel, '.git', 'index'), to: join(target, '.git', 'index') }];
+  let fileCount = 0;
+  let hasHistory: boolean | undefined;
+  for (let start = 0; start < paths.length || (start === 0 && historyGroup.length > 0); start += COPY_BATCH_SIZE) {
+    const chunk = paths.slice(start, start + COPY_BATCH_SIZE);
+    const copyGroup: FileOperation[] = chunk.map((path) => {
+      const to = join(target, path);
+      return { kind: 'copyEntry', from: join(sourceDir, path), to, toFolder: dirname(to) };
+    });
+    const [copied, history] = await runFileBatch(start === 0 && historyGroup.length > 0 ? [copyGroup, historyGroup] : [copyGroup]);
+    if (copied!.error !== undefined) throw fileBatchError(copied!.error);
+    for (const [index, result] of copied!.results.entries()) {
+      if (result === 'copied') fileCount += 1;
+      // A folder in the listing is a submodule's work tree, copied whole.
+      else if (result === 'folder' && (await copyTree(join(sourceDir, chunk[index]!), join(target, chunk[index]!), new Set(['.git']), [], folders)) > 0) fileCount += 1;
     }
-    return count;
-  })();
-  const [cloned, fileCount, attachedInPlace] = await Promise.all([history, copied, attached]);
-  const hasHistory = cloned === undefined ? false : (attachedInPlace ?? (await attachHistory(topLevel, target, cloned, warnings)));
+    if (history !== undefined) hasHistory = await finishWrittenHistory(target, history, historyGroup.length - 1, warnings);
+  }
+  if (await cloned) hasHistory = await attachHistory(topLevel, target, warnings);
   const submodulePaths = prefix === '' ? snapshot.submodulePaths : [];
-  return { fileCount, fromGit: true, hasHistory, warnings, submodulePaths };
+  return { fileCount, fromGit: true, hasHistory: hasHistory ?? false, warnings, submodulePaths };
 }

@@ -9,6 +9,19 @@ function pathKey(env: NodeJS.ProcessEnv): string {
   return Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
 }
 
+/** Environment names by variable name, `undefined` for a reserved name; every step of every job asks again. */
+const environmentNames = new Map<string, string | undefined>();
+
+function stepEnvironmentName(name: string, preserveCase: boolean): string | undefined {
+  const key = preserveCase ? `\0${name}` : name;
+  if (environmentNames.has(key)) return environmentNames.get(key);
+  // A long-lived agent sees new names with every run; the cache starts over instead of growing without end.
+  if (environmentNames.size >= 10_000) environmentNames.clear();
+  const environmentName = isReservedVariableName(name) ? undefined : environmentNameOf(name, preserveCase);
+  environmentNames.set(key, environmentName);
+  return environmentName;
+}
+
 /**
  * Returns a macro expander over the job's variables as they are now, so a
  * value set by `task.setvariable` shows from the next step on. Secrets expand
@@ -40,8 +53,9 @@ export function buildStepEnvironment(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const variable of context.job.variables.all()) {
-    if (variable.isSecret || isReservedVariableName(variable.name)) continue;
-    env[environmentNameOf(variable.name, variable.preserveCase)] = variable.value;
+    if (variable.isSecret) continue;
+    const name = stepEnvironmentName(variable.name, variable.preserveCase === true);
+    if (name !== undefined) env[name] = variable.value;
   }
   // The agent also exports Agent.JobStatus under its raw, legacy name.
   env['agent.jobstatus'] = context.job.variables.value('Agent.JobStatus');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { runFileOperations } from './file-batch.js';
 
 /** The folders of one job's workspace, laid out as an Azure agent's `_work/<n>`. */
 export interface JobWorkspace {
@@ -64,13 +65,56 @@ async function tryLock(directory: string, token: string): Promise<boolean> {
   return tryLock(directory, token);
 }
 
+/** Last workspace number given out under each owned work root, by this process. */
+const lastNumberOfOwnedRoot = new Map<string, number>();
+
+/**
+ * Creates a new numbered workspace under `workRoot`, a folder that this process
+ * alone writes to (a local run's own folder). Jobs get numbers in the order they
+ * start and never share a workspace, so there is nothing to lock or to empty, and
+ * each job's workspace, temp folder included, stays for inspection after the run.
+ */
+async function createOwnedWorkspace(workRoot: string, jobId: string): Promise<JobWorkspace> {
+  const number = (lastNumberOfOwnedRoot.get(workRoot) ?? 0) + 1;
+  lastNumberOfOwnedRoot.set(workRoot, number);
+  const buildDirectory = join(workRoot, String(number));
+  const workspace: JobWorkspace = {
+    buildDirectory,
+    sourcesDirectory: join(buildDirectory, 's'),
+    artifactStagingDirectory: join(buildDirectory, 'a'),
+    binariesDirectory: join(buildDirectory, 'b'),
+    testResultsDirectory: join(buildDirectory, 'TestResults'),
+    tempDirectory: join(workRoot, '_temp', tempFolderName(jobId, number)),
+    release: () => Promise.resolve(),
+  };
+  const folders = [workspace.sourcesDirectory, workspace.artifactStagingDirectory, workspace.binariesDirectory, workspace.testResultsDirectory, workspace.tempDirectory];
+  await runFileOperations(folders.map((path) => ({ kind: 'mkdir', path })));
+  return workspace;
+}
+
+/**
+ * The job's own folder under `<workRoot>/_temp`. The workspace number tells apart
+ * two live jobs with the same id, as no other live job holds that workspace.
+ */
+function tempFolderName(jobId: string, workspaceNumber: number): string {
+  return `${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${workspaceNumber}`;
+}
+
 /**
  * Creates or reuses a numbered workspace under `workRoot`. Workspaces are reused
  * across runs like an agent's. `a/` and `TestResults/` are emptied every time
  * (learn.microsoft.com …/build/variables), and `clean` empties more:
- * `outputs` → `b/`, `resources` → `s/`, `all` → everything.
+ * `outputs` → `b/`, `resources` → `s/`, `all` → everything. With `ownedWorkRoot`
+ * (the folder belongs to this process's run alone) each job gets a new workspace
+ * instead; see createOwnedWorkspace.
  */
-export async function prepareWorkspace(workRoot: string, jobId: string, clean?: 'outputs' | 'resources' | 'all'): Promise<JobWorkspace> {
+export async function prepareWorkspace(
+  workRoot: string,
+  jobId: string,
+  clean?: 'outputs' | 'resources' | 'all',
+  ownedWorkRoot = false,
+): Promise<JobWorkspace> {
+  if (ownedWorkRoot) return createOwnedWorkspace(workRoot, jobId);
   const token = `${process.pid}:${jobId}`;
   let buildDirectory: string | undefined;
   for (let n = 1; n <= MAX_WORKSPACES && buildDirectory === undefined; n += 1) {
@@ -97,7 +141,7 @@ export async function prepareWorkspace(workRoot: string, jobId: string, clean?: 
   const emptied = [artifactStagingDirectory, testResultsDirectory];
   if (clean === 'outputs' || clean === 'all') emptied.push(binariesDirectory);
   if (clean === 'resources' || clean === 'all') emptied.push(sourcesDirectory);
-  const tempDirectory = join(workRoot, '_temp', jobId.replace(/[^A-Za-z0-9_.-]/g, '_') + '-' + String(process.pid));
+  const tempDirectory = join(workRoot, '_temp', tempFolderName(jobId, Number(basename(directory))));
   emptied.push(tempDirectory);
   try {
     // The calls run concurrently because each is a thread-pool round trip, and on a busy
@@ -119,7 +163,7 @@ export async function prepareWorkspace(workRoot: string, jobId: string, clean?: 
     testResultsDirectory,
     tempDirectory,
     release: async () => {
-      // The temp folder is this job's own (its name has the pid), so the lock may go at the same time.
+      // The temp folder is this job's own (its name has the workspace number), so the lock may go at the same time.
       await Promise.all([rm(tempDirectory, { recursive: true, force: true }), unlock()]);
     },
   };

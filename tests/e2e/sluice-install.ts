@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from '../../scripts/bundle-cli.js';
 
 /** Root of the Sluice repository. */
 export const REPOSITORY_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -8,7 +8,7 @@ export const REPOSITORY_ROOT = resolve(import.meta.dirname, '..', '..');
 /**
  * A private install of the `sluice` command: the repository's own
  * bin/sluice.js, package.json, and dist/bundle built from the current src/
- * with the same esbuild options as `npm run build`. It lives under
+ * by the same function as `npm run build`, without a code cache. It lives under
  * node_modules/.cache so that node resolves the external packages from the
  * repository's node_modules, and so that this test never overwrites the
  * dist/ folder another build may be writing at the same time.
@@ -28,16 +28,6 @@ export async function buildSluiceInstall(name: string): Promise<SluiceInstall> {
   copyFileSync(join(REPOSITORY_ROOT, 'bin', 'sluice.js'), join(root, 'bin', 'sluice.js'));
   // main.ts reads the version from ../../package.json relative to dist/bundle.
   copyFileSync(join(REPOSITORY_ROOT, 'package.json'), join(root, 'package.json'));
-  await build({
-    entryPoints: [join(REPOSITORY_ROOT, 'src', 'cli', 'main.ts')],
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outdir: join(root, 'dist', 'bundle'),
-    logLevel: 'warning',
-  });
+  await bundleCli(join(root, 'dist', 'bundle'));
   return { bin: join(root, 'bin', 'sluice.js'), remove: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -61,3 +61,25 @@ describe('prepareWorkspace locking', () => {
     expect(existsSync(workspace.tempDirectory)).toBe(false);
   });
 });
+
+describe('prepareWorkspace in an owned work root', () => {
+  it('gives each job a new numbered workspace without a lock, and keeps it after release', async () => {
+    const root = workRoot();
+    const [first, second] = await Promise.all([prepareWorkspace(root, 'stage.A', undefined, true), prepareWorkspace(root, 'stage.B', undefined, true)]);
+    expect([first.buildDirectory, second.buildDirectory]).toEqual([join(root, '1'), join(root, '2')]);
+    for (const workspace of [first, second]) {
+      for (const folder of [workspace.sourcesDirectory, workspace.artifactStagingDirectory, workspace.binariesDirectory, workspace.testResultsDirectory, workspace.tempDirectory]) {
+        expect(existsSync(folder)).toBe(true);
+      }
+      expect(existsSync(join(workspace.buildDirectory, '.sluice-lock'))).toBe(false);
+    }
+
+    writeFileSync(join(first.sourcesDirectory, 'built.txt'), 'output');
+    await first.release();
+    // A released workspace is not handed out again: the next job gets number 3.
+    const third = await prepareWorkspace(root, 'stage.C', undefined, true);
+    expect(third.buildDirectory).toBe(join(root, '3'));
+    expect(readFileSync(join(first.sourcesDirectory, 'built.txt'), 'utf8')).toBe('output');
+    expect(existsSync(first.tempDirectory)).toBe(true);
+  });
+});

@@ -1,3 +1,5 @@
+import { startFileBatchWorker } from '../../runner/file-batch.js';
+import { prefetchSourceSnapshot } from '../../runner/source-checkout.js';
 import { randomUUID } from 'node:crypto';
 import type { RunEvent } from '../../events/run-event.js';
 import { Timeline } from '../../events/timeline.js';
@@ -69,6 +71,9 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     return ExitCode.invalidInput;
   }
 
+  // The worker that writes workspaces starts while the pipeline is read and planned.
+  if (!options.dryRun) void startFileBatchWorker();
+
   let queueVariables: Record<string, string>;
   let maxParallelJobs: number;
   let platformMap: Record<string, 'host'>;
@@ -127,6 +132,7 @@ export async function runRunCommand(file: string | undefined, options: RunComman
 
   const runDirectory = await LocalRunDirectory.open(pipelineFile.sourceRoot, options.workDir);
   const slot = await runDirectory.reserveRun();
+  if (!options.inPlace) prefetchSourceSnapshot(pipelineFile.sourceRoot, slot.workRoot);
   const startTime = new Date();
   const runVariables = await createRunVariables({
     source,
@@ -165,6 +171,8 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     repositories,
     source: { path: pipelineFile.sourceRoot, inPlace: Boolean(options.inPlace) },
     workRoot: slot.workRoot,
+    // reserveRun created the folder for this run alone.
+    workRootOwned: true,
   });
 
   const jobDetails = new Map<string, JobDetails>();

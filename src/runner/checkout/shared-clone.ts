@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runFileOperations, type FileOperation } from '../file-batch.js';
 import { listLooseRefs, plainGitDirectory, readHead, readPackedRefs, resolveRef } from '../git-files.js';
 
 const execFileAsync = promisify(execFile);
@@ -83,21 +83,21 @@ async function hasPlainCloneSettings(): Promise<boolean> {
  * the branch's upstream, the source's branches as `refs/remotes/origin/*`, its
  * tags, and `objects/info/alternates` pointing at the source's objects. The
  * caller copies an index in. NOTE: unlike git clone, no reflogs, hook samples,
- * `description` or `info/exclude` are written; git works the same without them.
+ * `description`, `info/exclude` or empty ref folders are written, and the branch
+ * is packed, not loose; git works the same without them.
  */
 export async function writeSharedClone(plan: SharedClonePlan, target: string): Promise<void> {
+  await runFileOperations(sharedCloneOperations(plan, target));
+}
+
+/** The file operations of writeSharedClone, for a caller that batches them with others. */
+export function sharedCloneOperations(plan: SharedClonePlan, target: string): FileOperation[] {
   const gitDir = join(target, '.git');
   const branch = plan.headRef.slice('refs/heads/'.length);
   const remoteRefs = join(gitDir, 'refs', 'remotes', REMOTE);
-  await Promise.all([
-    mkdir(join(gitDir, 'objects', 'info'), { recursive: true }),
-    mkdir(join(gitDir, 'objects', 'pack'), { recursive: true }),
-    mkdir(join(gitDir, 'refs', 'tags'), { recursive: true }),
-    mkdir(remoteRefs, { recursive: true }),
-    mkdir(dirname(join(gitDir, plan.headRef)), { recursive: true }),
-  ]);
-
-  const packed: string[] = [];
+  // The branch goes into packed-refs with the rest rather than into a loose file,
+  // which spares the folders of a name such as `feature/work`; git reads both alike.
+  const packed: string[] = [`${plan.headCommit} ${plan.headRef}`];
   for (const [name, id] of plan.refs) {
     if (name.startsWith('refs/heads/')) packed.push(`${id} refs/remotes/${REMOTE}/${name.slice('refs/heads/'.length)}`);
     else packed.push(`${id} ${name}`);
@@ -105,14 +105,17 @@ export async function writeSharedClone(plan: SharedClonePlan, target: string): P
   // Git compares ref names byte by byte; without a `sorted` trait it would sort them itself anyway.
   packed.sort((a, b) => Buffer.compare(Buffer.from(a.slice(a.indexOf(' ') + 1)), Buffer.from(b.slice(b.indexOf(' ') + 1))));
 
-  await Promise.all([
-    writeFile(join(gitDir, 'HEAD'), `ref: ${plan.headRef}\n`),
-    writeFile(join(gitDir, plan.headRef), `${plan.headCommit}\n`),
-    writeFile(join(remoteRefs, 'HEAD'), `ref: refs/remotes/${REMOTE}/${branch}\n`),
-    writeFile(join(gitDir, 'packed-refs'), `# pack-refs with: sorted \n${packed.map((line) => `${line}\n`).join('')}`),
-    writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${plan.objectsDirectory}\n`),
-    writeFile(join(gitDir, 'config'), cloneConfig(plan.sourceRoot, branch)),
-  ]);
+  // Git creates refs/heads, refs/tags and objects/pack when it first writes there,
+  // so only the folders that hold a file are made.
+  return [
+    { kind: 'mkdir', path: join(gitDir, 'objects', 'info') },
+    { kind: 'mkdir', path: remoteRefs },
+    { kind: 'write', path: join(gitDir, 'HEAD'), content: `ref: ${plan.headRef}\n` },
+    { kind: 'write', path: join(remoteRefs, 'HEAD'), content: `ref: refs/remotes/${REMOTE}/${branch}\n` },
+    { kind: 'write', path: join(gitDir, 'packed-refs'), content: `# pack-refs with: sorted \n${packed.map((line) => `${line}\n`).join('')}` },
+    { kind: 'write', path: join(gitDir, 'objects', 'info', 'alternates'), content: `${plan.objectsDirectory}\n` },
+    { kind: 'write', path: join(gitDir, 'config'), content: cloneConfig(plan.sourceRoot, branch) },
+  ];
 }
 
 /** Returns the config that `git clone` writes on Linux and macOS file systems, which support file modes and symlinks. */

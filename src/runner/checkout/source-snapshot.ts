@@ -50,7 +50,7 @@ export async function sourceSnapshot(sourceDir: string, topLevel: string, runKey
   if (runKey === undefined) return readSourceSnapshot(sourceDir, topLevel);
 
   const key = `${runKey}\0${sourceDir}`;
-  const stamp = await sourceStamp(topLevel);
+  const stamp = sourceStamp(topLevel);
   const cached = snapshots.get(key);
   if (cached !== undefined && cached.stamp === stamp) return cached.snapshot;
 
@@ -66,9 +66,8 @@ export async function sourceSnapshot(sourceDir: string, topLevel: string, runKey
   return snapshot;
 }
 
-async function sourceStamp(topLevel: string): Promise<string> {
-  const [index, head] = await Promise.all([fileStamp(join(topLevel, '.git', 'index')), fileStamp(join(topLevel, '.git', 'HEAD'))]);
-  return `${index}|${head}`;
+function sourceStamp(topLevel: string): string {
+  return `${fileStamp(join(topLevel, '.git', 'index'))}|${fileStamp(join(topLevel, '.git', 'HEAD'))}`;
 }
 
 /**
