@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { TaskResult } from '../events/task-result.js';
 import type { StepDefinition } from '../language/pipeline/pipeline-model.js';
@@ -61,7 +61,13 @@ async function resolveWorkingDirectory(context: JobRunContext, requested: string
   if (requested) directory = isAbsolute(requested) ? requested : resolve(base, requested);
   // An absolute folder outside the workspace is not checked on the host, because `docker exec -w` fails inside the container when it is missing.
   if (inContainer && !directory.startsWith(context.workspace.buildDirectory) && isAbsolute(requested ?? '')) return directory;
-  const isDirectory = await stat(directory).then((stats) => stats.isDirectory(), () => false);
+  // One synchronous stat: as a thread-pool round trip it waited behind the other jobs' work for milliseconds.
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(directory).isDirectory();
+  } catch {
+    // Missing or unreadable: reported below.
+  }
   if (isDirectory) return directory;
   return {
     result: 'failed',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
@@ -31,23 +32,25 @@ export class LocalRunDirectory {
     const absolute = resolve(sourcePath);
     const hash = createHash('sha256').update(absolute).digest('hex').slice(0, 10);
     const root = override ? resolve(override) : join(tmpdir(), 'sluice', `${basename(absolute) || 'root'}-${hash}`);
-    await mkdir(join(root, 'runs'), { recursive: true });
+    mkdirSync(join(root, 'runs'), { recursive: true });
     return new LocalRunDirectory(root);
   }
 
   /**
    * Reserves the next build id and its workspace folder. The folder is created
    * with a non-recursive mkdir, so two runs started at once never share one.
+   * This and the other state calls are synchronous: they come before any job
+   * runs, and each asynchronous call would be a round trip to the thread pool.
    */
   async reserveRun(): Promise<LocalRunSlot> {
-    const state = await this.readState();
+    const state = this.readState();
     let buildId = state.lastBuildId + 1;
     for (;;) {
       const workRoot = join(this.root, 'runs', String(buildId));
       try {
-        await mkdir(workRoot);
+        mkdirSync(workRoot);
         state.lastBuildId = buildId;
-        await this.writeState(state);
+        this.writeState(state);
         return { buildId, workRoot };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -58,10 +61,10 @@ export class LocalRunDirectory {
 
   /** Returns the next revision for a run-number prefix, starting at 1. */
   async nextRevision(prefix: string): Promise<number> {
-    const state = await this.readState();
+    const state = this.readState();
     const revision = (state.revisions[prefix] ?? 0) + 1;
     state.revisions[prefix] = revision;
-    await this.writeState(state);
+    this.writeState(state);
     return revision;
   }
 
@@ -74,18 +77,18 @@ export class LocalRunDirectory {
     }
   }
 
-  private async readState(): Promise<CounterState> {
+  private readState(): CounterState {
     try {
-      const parsed = JSON.parse(await readFile(join(this.root, 'state.json'), 'utf8')) as Partial<CounterState>;
+      const parsed = JSON.parse(readFileSync(join(this.root, 'state.json'), 'utf8')) as Partial<CounterState>;
       return { lastBuildId: Number(parsed.lastBuildId) || 0, revisions: parsed.revisions ?? {} };
     } catch {
       return { lastBuildId: 0, revisions: {} };
     }
   }
 
-  private async writeState(state: CounterState): Promise<void> {
+  private writeState(state: CounterState): void {
     const temporary = join(this.root, `state.json.${process.pid}.tmp`);
-    await writeFile(temporary, JSON.stringify(state));
-    await rename(temporary, join(this.root, 'state.json'));
+    writeFileSync(temporary, JSON.stringify(state));
+    renameSync(temporary, join(this.root, 'state.json'));
   }
 }

@@ -95,11 +95,13 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     return reject([{ code: CliErrorCodes.pipelineFileNotFound, severity: 'error', message: pipelineFile, hint: PIPELINE_NOT_FOUND_HINT }]);
   }
 
+  // Git's facts are read while the run's inputs load: both mostly wait for the disk.
+  const sourceInfo = readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
   const inputs = await loadRunInputs(options);
   if (inputs.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return reject(inputs.diagnostics);
   if (inputs.diagnostics.length > 0) io.stderr(formatDiagnostics(inputs.diagnostics, new SourceFileSet(), { color: io.color }));
 
-  const source = await readGitSourceInfo(pipelineFile.sourceRoot, options.branch);
+  const source = await sourceInfo;
   const trigger = { reason: options.reason, prTarget: options.prTarget };
   const early = [...checkRunTrigger(source, trigger, options.branch !== undefined), ...checkQueueVariableNames(queueVariables)];
   if (early.some((diagnostic) => diagnostic.severity === 'error')) return reject(early);
