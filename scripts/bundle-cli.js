@@ -33,6 +33,7 @@ const BUNDLED_PACKAGES = new Set(['yaml', 'commander', 'picomatch', '@octokit/we
  * used for this one.
  */
 export async function bundleCli(outdir) {
+  const buildId = randomUUID();
   const manifest = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
   const common = {
     entryPoints: [join(REPOSITORY_ROOT, 'src', 'cli', 'main.ts')],
@@ -55,9 +56,10 @@ export async function bundleCli(outdir) {
     format: 'cjs',
     outfile: join(outdir, 'main.cjs'),
     // The sources are ES modules; in a CommonJS bundle import.meta.url becomes the bundle's own URL.
-    define: { 'import.meta.url': '__sluiceBundleUrl' },
+    // src/cli/build-id.ts reads the build id.
+    define: { 'import.meta.url': '__sluiceBundleUrl', __SLUICE_BUILD_ID__: JSON.stringify(buildId) },
     banner: {
-      js: `// sluice-build ${randomUUID()}\nconst __sluiceBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
+      js: `// sluice-build ${buildId}\nconst __sluiceBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
     },
   });
 }

@@ -30,7 +30,7 @@ function siteKey(diagnostic: Diagnostic): string {
 }
 
 /** Inputs of the run that loading and checking depend on. */
-export interface PrepareOptions extends Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables'> {
+export interface PrepareOptions extends Pick<LoadPipelineOptions, 'parameters' | 'repositories' | 'variables' | 'parsedYamlCache'> {
   /** Task packages from `--tasks`, which make their tasks runnable. */
   taskPackages?: readonly TaskPackage[];
   /** Names of service connections defined locally (`--service-connections`). */

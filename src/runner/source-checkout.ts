@@ -47,6 +47,23 @@ function looksLikeWorkTreeTop(dir: string): boolean {
   }
 }
 
+/** Answers of looksLikeWorkTreeTop by run (the work root) and folder; a run's checkouts ask the same. */
+const workTreeTops = new Map<string, boolean>();
+
+/** looksLikeWorkTreeTop, asked once per run when `runKey` (the run's work root) is given. */
+function isWorkTreeTop(dir: string, runKey: string | undefined): boolean {
+  if (runKey === undefined) return looksLikeWorkTreeTop(dir);
+  const key = `${resolve(runKey)}\0${dir}`;
+  let top = workTreeTops.get(key);
+  if (top === undefined) {
+    top = looksLikeWorkTreeTop(dir);
+    // A server runs many runs in one process; the oldest answers go first.
+    if (workTreeTops.size >= 64) workTreeTops.delete(workTreeTops.keys().next().value!);
+    workTreeTops.set(key, top);
+  }
+  return top;
+}
+
 /**
  * Resolves a checkout `path` against Agent.BuildDirectory, as Azure does, and
  * returns undefined when it points outside the build directory or at it.
@@ -224,7 +241,7 @@ export async function copySources(source: string, target: string, excludePath?: 
   const skipPaths = excludePath && isInside(resolve(excludePath), sourceDir) ? [resolve(excludePath)] : [];
   // A real `.git` entry marks the top of a work tree without starting git; otherwise
   // `--show-toplevel` answers both questions, failing outside a work tree.
-  const topLevel = looksLikeWorkTreeTop(sourceDir)
+  const topLevel = isWorkTreeTop(sourceDir, excludePath)
     ? sourceDir
     : (await git(sourceDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (topLevel === '') {

@@ -29,11 +29,21 @@ export class LocalRunDirectory {
 
   /** Opens (and creates) the directory for the checkout at `sourcePath`. */
   static async open(sourcePath: string, override?: string): Promise<LocalRunDirectory> {
-    const absolute = resolve(sourcePath);
-    const hash = createHash('sha256').update(absolute).digest('hex').slice(0, 10);
-    const root = override ? resolve(override) : join(tmpdir(), 'sluice', `${basename(absolute) || 'root'}-${hash}`);
+    const root = LocalRunDirectory.rootFor(sourcePath, override);
     mkdirSync(join(root, 'runs'), { recursive: true });
     return new LocalRunDirectory(root);
+  }
+
+  /** The directory that `open` uses for the checkout at `sourcePath`, without creating it. */
+  static rootFor(sourcePath: string, override?: string): string {
+    const absolute = resolve(sourcePath);
+    const hash = createHash('sha256').update(absolute).digest('hex').slice(0, 10);
+    return override ? resolve(override) : join(tmpdir(), 'sluice', `${basename(absolute) || 'root'}-${hash}`);
+  }
+
+  /** Folder of the parse cache of this checkout's pipeline files (see ParsedYamlFiles). */
+  static parsedYamlFolder(root: string): string {
+    return join(root, 'parsed-yaml');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepository, type TempRepository } from '../helpers/temp-repository.js';
@@ -329,5 +329,42 @@ describe('sluice run with invalid input', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--variable 'novalue'/);
+  });
+
+  it('gives each job of a run its own workspace', async () => {
+    const repo = repository({
+      'azure-pipelines.yml': 'jobs:\n- job: A\n  steps:\n  - script: echo "$(Pipeline.Workspace)" > "$(Build.ArtifactStagingDirectory)/where.txt"\n- job: B\n  dependsOn: A\n  steps:\n  - script: ls "$(Build.ArtifactStagingDirectory)"\n',
+    });
+    const { code, summary, events } = await runJson(repo);
+    expect(code).toBe(0);
+    const [a, b] = summary.stages[0]!.jobs;
+    expect(a!.variables?.['Pipeline.Workspace']).toMatch(/[/\\]1$/);
+    expect(b!.variables?.['Pipeline.Workspace']).toMatch(/[/\\]2$/);
+    // Job A's workspace is kept after the run, and job B did not see its staged file.
+    expect(existsSync(join(a!.variables!['Build.ArtifactStagingDirectory']!, 'where.txt'))).toBe(true);
+    const linesOfB = events.filter((event) => event.type === 'log' && String(event.recordId).startsWith('__default.B.')).map((event) => event.line);
+    expect(linesOfB.length).toBeGreaterThan(0);
+    expect(linesOfB).not.toContain('where.txt');
+  });
+
+  it('keeps the parsed pipeline between runs and parses it again when it changes', async () => {
+    const repo = repository({ 'azure-pipelines.yml': 'steps:\n- script: echo first\n  displayName: Say\n' });
+    const workDir = join(repo.path, '..', `${repo.path.split('/').pop()}-work`);
+    expect((await runJson(repo)).code).toBe(0);
+    const cacheFolder = join(workDir, 'parsed-yaml');
+    const [entry] = readdirSync(cacheFolder);
+    expect(entry).toMatch(/^[0-9a-f]{64}\.json$/);
+
+    // A run of the unchanged file reads the entry: an edited entry shows in the run.
+    const path = join(cacheFolder, entry!);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"text":"Say"', '"text":"From the cache"'));
+    const cached = await runJson(repo);
+    expect(cached.summary.stages[0]!.jobs[0]!.steps.map((step) => step.displayName)).toContain('From the cache');
+
+    // A changed file is parsed again.
+    writeFileSync(join(repo.path, 'azure-pipelines.yml'), 'steps:\n- script: echo second\n  displayName: Changed\n');
+    const changed = await runJson(repo);
+    expect(changed.summary.stages[0]!.jobs[0]!.steps.map((step) => step.displayName)).toContain('Changed');
+    expect(readdirSync(cacheFolder)).toHaveLength(2);
   });
 });

@@ -1,3 +1,5 @@
+import { BUILD_ID } from '../build-id.js';
+import { ParsedYamlFiles } from '../../store/parsed-yaml-files.js';
 import { startFileBatchWorker } from '../../runner/file-batch.js';
 import { prefetchSourceSnapshot } from '../../runner/source-checkout.js';
 import { randomUUID } from 'node:crypto';
@@ -58,6 +60,16 @@ export interface RunCommandOptions {
  * invalid, then runs it on this machine and reports as it goes. `signal` is
  * aborted on Ctrl-C.
  */
+/**
+ * The parse cache of a bundled build, in the checkout's local run directory:
+ * running an unchanged pipeline again skips parsing its YAML, which a cold
+ * process does slowly. An unbundled build has no build id to name entries by, so it parses every time.
+ */
+function localParsedYamlCache(sourceRoot: string, workDir: string | undefined): ParsedYamlFiles | undefined {
+  if (BUILD_ID === undefined) return undefined;
+  return new ParsedYamlFiles(LocalRunDirectory.parsedYamlFolder(LocalRunDirectory.rootFor(sourceRoot, workDir)), BUILD_ID);
+}
+
 export async function runRunCommand(file: string | undefined, options: RunCommandOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const json = options.output === 'json';
   // With --output json, a program reads stdout, so every rejection is also printed there as one JSON line.
@@ -119,6 +131,7 @@ export async function runRunCommand(file: string | undefined, options: RunComman
       serviceConnections: [...inputs.serviceConnections.keys()],
       variableGroups: Object.values(inputs.variableGroups).map((group) => group.name),
       knownVariables: commandLineVariableNames({ variable: options.variable, secret: options.secret, groups: inputs.variableGroups }),
+      parsedYamlCache: localParsedYamlCache(pipelineFile.sourceRoot, options.workDir),
     },
   );
   if (!prepared.plan || prepared.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return reject(prepared.diagnostics, prepared.sources);

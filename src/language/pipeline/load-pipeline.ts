@@ -6,6 +6,7 @@ import { MAX_TEMPLATE_TEXT_CHARACTERS } from '../templates/template-limits.js';
 import { SourceFileSet } from '../source-file-set.js';
 import { uniqueDiagnostics } from '../unique-diagnostics.js';
 import { loadYaml } from '../yaml/load-yaml.js';
+import type { ParsedYamlCache } from '../yaml/parsed-yaml-cache.js';
 import type { YamlNode } from '../yaml/yaml-node.js';
 import { normalizePipeline } from './normalize-pipeline.js';
 import type { PipelineDefinition } from './pipeline-model.js';
@@ -22,6 +23,8 @@ export interface LoadPipelineOptions {
   repositories?: Record<string, string>;
   /** Predefined variables known when templates expand, such as Build.SourceBranch. */
   variables?: Record<string, string>;
+  /** Where the parsed YAML of the pipeline file is kept between commands, if anywhere. */
+  parsedYamlCache?: ParsedYamlCache;
 }
 
 /** A loaded pipeline: the expanded YAML tree and the definition built from it, when they could be built. */
@@ -86,7 +89,11 @@ export async function loadPipeline(
   }
 
   sources.set(file, text);
-  const loaded = loadYaml(text, file);
+  let loaded = options.parsedYamlCache?.get(file, text);
+  if (loaded === undefined) {
+    loaded = loadYaml(text, file);
+    options.parsedYamlCache?.set(file, text, loaded);
+  }
   if (loaded.root === undefined) {
     // A file rejected before parsing (nesting too deep) has no tree either, but is not empty.
     if (loaded.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return { diagnostics: loaded.diagnostics, sources };
