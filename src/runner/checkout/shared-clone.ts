@@ -90,11 +90,22 @@ export async function writeSharedClone(plan: SharedClonePlan, target: string): P
   await runFileOperations(sharedCloneOperations(plan, target));
 }
 
-/** The file operations of writeSharedClone, for a caller that batches them with others. */
-export function sharedCloneOperations(plan: SharedClonePlan, target: string): FileOperation[] {
-  const gitDir = join(target, '.git');
+/** The contents of the files writeSharedClone writes, which depend on the plan only. */
+interface SharedCloneFiles {
+  head: string;
+  remoteHead: string;
+  packedRefs: string;
+  alternates: string;
+  config: string;
+}
+
+/** Files by plan: every job of a run checks out the same plan, so they are built once. */
+const filesOfPlan = new WeakMap<SharedClonePlan, SharedCloneFiles>();
+
+function sharedCloneFiles(plan: SharedClonePlan): SharedCloneFiles {
+  const known = filesOfPlan.get(plan);
+  if (known !== undefined) return known;
   const branch = plan.headRef.slice('refs/heads/'.length);
-  const remoteRefs = join(gitDir, 'refs', 'remotes', REMOTE);
   // The branch goes into packed-refs with the rest rather than into a loose file,
   // which spares the folders of a name such as `feature/work`; git reads both alike.
   const packed: string[] = [`${plan.headCommit} ${plan.headRef}`];
@@ -104,17 +115,32 @@ export function sharedCloneOperations(plan: SharedClonePlan, target: string): Fi
   }
   // Git compares ref names byte by byte; without a `sorted` trait it would sort them itself anyway.
   packed.sort((a, b) => Buffer.compare(Buffer.from(a.slice(a.indexOf(' ') + 1)), Buffer.from(b.slice(b.indexOf(' ') + 1))));
+  const files: SharedCloneFiles = {
+    head: `ref: ${plan.headRef}\n`,
+    remoteHead: `ref: refs/remotes/${REMOTE}/${branch}\n`,
+    packedRefs: `# pack-refs with: sorted \n${packed.map((line) => `${line}\n`).join('')}`,
+    alternates: `${plan.objectsDirectory}\n`,
+    config: cloneConfig(plan.sourceRoot, branch),
+  };
+  filesOfPlan.set(plan, files);
+  return files;
+}
 
+/** The file operations of writeSharedClone, for a caller that batches them with others. */
+export function sharedCloneOperations(plan: SharedClonePlan, target: string): FileOperation[] {
+  const gitDir = join(target, '.git');
+  const remoteRefs = join(gitDir, 'refs', 'remotes', REMOTE);
+  const files = sharedCloneFiles(plan);
   // Git creates refs/heads, refs/tags and objects/pack when it first writes there,
   // so only the folders that hold a file are made.
   return [
     { kind: 'mkdir', path: join(gitDir, 'objects', 'info') },
     { kind: 'mkdir', path: remoteRefs },
-    { kind: 'write', path: join(gitDir, 'HEAD'), content: `ref: ${plan.headRef}\n` },
-    { kind: 'write', path: join(remoteRefs, 'HEAD'), content: `ref: refs/remotes/${REMOTE}/${branch}\n` },
-    { kind: 'write', path: join(gitDir, 'packed-refs'), content: `# pack-refs with: sorted \n${packed.map((line) => `${line}\n`).join('')}` },
-    { kind: 'write', path: join(gitDir, 'objects', 'info', 'alternates'), content: `${plan.objectsDirectory}\n` },
-    { kind: 'write', path: join(gitDir, 'config'), content: cloneConfig(plan.sourceRoot, branch) },
+    { kind: 'write', path: join(gitDir, 'HEAD'), content: files.head },
+    { kind: 'write', path: join(remoteRefs, 'HEAD'), content: files.remoteHead },
+    { kind: 'write', path: join(gitDir, 'packed-refs'), content: files.packedRefs },
+    { kind: 'write', path: join(gitDir, 'objects', 'info', 'alternates'), content: files.alternates },
+    { kind: 'write', path: join(gitDir, 'config'), content: files.config },
   ];
 }
 
