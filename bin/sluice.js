@@ -18,9 +18,9 @@ const bundleDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', 'dis
 const bundlePath = join(bundleDirectory, 'main.cjs');
 
 /**
- * The cache file of this bundle. Its name carries the build id from the bundle's
- * first line (`// sluice-build ID`), because V8 checks only the source's length
- * before it uses a cache.
+ * Returns the path of this bundle's code cache. Its name carries the build id from
+ * the bundle's first line (`// sluice-build ID`), because V8 checks only the
+ * source's length before it uses a cache.
  */
 function cachePathOf(source) {
   const firstLine = source.slice(0, source.indexOf('\n'));

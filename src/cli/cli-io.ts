@@ -42,9 +42,9 @@ export function processIo(): CliIo {
   // With stderr gone there is nowhere left to report anything, so its errors are dropped.
   process.stderr.on('error', () => undefined);
 
-  // Text written to stdout in one turn of the event loop goes out in one write: a run of
-  // many short jobs prints a dozen events per job, and each write is a system call.
-  // Stderr is written at once, so what stdout holds is written before it.
+  // Text written to stdout in one turn of the event loop goes out in one write, because a
+  // run of many short jobs prints a dozen events per job and each write is a system call.
+  // Stderr is written at once, so the pending stdout text is written before it.
   let pending: string[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /**
- * One file-system call of a batch. `mkdir` is recursive: it creates missing
- * parents and accepts an existing folder. `copyEntry` copies a file, or
- * recreates a symlink with the same target (never followed), into `to`, whose
- * folder `toFolder` it creates first; it leaves a folder to the caller.
+ * One file-system call of a batch. `mkdir` is recursive, so it creates missing
+ * parents and accepts an existing folder. `copyEntry` first creates `toFolder`.
+ * Then it copies a file into `to`, or recreates a symlink with the same target
+ * without following it. It leaves a folder to the caller.
  */
 export type FileOperation =
   | { kind: 'mkdir'; path: string }
@@ -14,13 +14,13 @@ export type FileOperation =
   | { kind: 'copyEntry'; from: string; to: string; toFolder: string };
 
 /**
- * What a `copyEntry` found: `copied`; `missing` (absent, or neither a file, a
- * symlink nor a folder), nothing copied; `folder`, nothing copied. Other
- * operations give `done`.
+ * Result of one operation. A `copyEntry` gives `copied`, `missing` (absent, or
+ * neither a file, a symlink nor a folder) or `folder`, and copies nothing in the
+ * last two cases. Other operations give `done`.
  */
 export type FileOperationResult = 'done' | 'copied' | 'missing' | 'folder';
 
-/** What one group of a batch did: a result per operation run, and the error that stopped it, if any. */
+/** Outcome of one group of a batch: a result per operation run, and the error that stopped it, if any. */
 export interface FileGroupResult {
   results: FileOperationResult[];
   /** The failed operation's position in its group, with the error's message and errno code. */
@@ -28,10 +28,10 @@ export interface FileGroupResult {
 }
 
 /**
- * Runs each group of a batch: its operations one after another with synchronous
- * calls, up to the first that fails; a failed group does not stop the next. The
- * same function body runs in the batch worker (as source text, see
- * WORKER_SOURCE) and, when no worker runs, here, so it uses nothing but its parameters.
+ * Runs the operations of each group one after another with synchronous calls,
+ * up to the first that fails. A failed group does not stop the next one. The same
+ * function body runs in the batch worker (as source text, see WORKER_SOURCE) and,
+ * when no worker runs, on this thread, so it uses nothing but its parameters.
  */
 function runGroups(groups: readonly (readonly FileOperation[])[], files: typeof fs): FileGroupResult[] {
   const folders = new Set<string>();
@@ -76,7 +76,7 @@ function runGroups(groups: readonly (readonly FileOperation[])[], files: typeof 
   });
 }
 
-/** The worker: it answers each `{ id, groups }` message with `{ id, groups }`, their FileGroupResults. */
+/** Source of the worker, which replies to each `{ id, groups }` message with `{ id, groups }` holding their FileGroupResults. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const files = require('node:fs');
@@ -133,12 +133,12 @@ function batchWorker(): BatchWorker | undefined {
     settleStarted(false);
     workerUnavailable = true;
     if (shared === state) shared = undefined;
-    for (const entry of state.pending.values()) entry.reject(new Error(`the file worker stopped: ${error.message}`));
+    for (const entry of state.pending.values()) entry.reject(new Error(`the file worker stopped: ${error.message}; run the command again`));
     state.pending.clear();
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`it exited with code ${code}`)));
-  // An idle worker must not keep the process alive; a batch in flight holds a reference (see runFileBatch).
+  // An idle worker must not keep the process alive, so only a batch in flight holds a reference (see runFileBatch).
   worker.unref();
   shared = state;
   return state;
@@ -147,19 +147,19 @@ function batchWorker(): BatchWorker | undefined {
 /**
  * Starts the worker that runs file batches, if it is not running. A worker takes
  * a few tens of milliseconds to start, so a command that will prepare workspaces
- * calls this early; batches that come before the worker is up run on this thread.
- * Resolves with true once the worker is online, false when no worker runs.
+ * calls this early. Batches that come before the worker is up run on this thread.
+ * Resolves with true once the worker is online, and with false when no worker runs.
  */
 export function startFileBatchWorker(): Promise<boolean> {
   return batchWorker()?.started ?? Promise.resolve(false);
 }
 
 /**
- * Runs `groups` of operations off this thread, in one round trip, each group
- * up to its first failure (see runGroups). A job's workspace and `.git` take a
- * dozen small calls; through the thread pool each would be its own round trip
- * (a file write three), and the latency of those round trips, not the calls
- * themselves, made most of a small job's checkout. Rejects only when the worker stops.
+ * Runs `groups` of operations off this thread in one round trip, each group up to
+ * its first failure (see runGroups). A job's workspace and `.git` take a dozen
+ * small calls. Through the thread pool each would be a round trip of its own, and
+ * a file write three. The latency of those round trips made most of the time of a
+ * small job's checkout. Rejects only when the worker stops.
  */
 export async function runFileBatch(groups: readonly (readonly FileOperation[])[]): Promise<FileGroupResult[]> {
   const state = batchWorker();
@@ -184,7 +184,7 @@ export async function runFileOperations(operations: readonly FileOperation[]): P
   return group?.results ?? [];
 }
 
-/** The Error of a failed group, with the errno code of the call that failed. */
+/** Returns the Error of a failed group, with the errno code of the call that failed. */
 export function fileBatchError(failure: NonNullable<FileGroupResult['error']>): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(failure.message);
   if (failure.code !== undefined) error.code = failure.code;

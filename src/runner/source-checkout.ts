@@ -47,7 +47,7 @@ function looksLikeWorkTreeTop(dir: string): boolean {
   }
 }
 
-/** Answers of looksLikeWorkTreeTop by run (the work root) and folder; a run's checkouts ask the same. */
+/** Results of looksLikeWorkTreeTop by run (the work root) and folder, because all checkouts of a run check the same folder. */
 const workTreeTops = new Map<string, boolean>();
 
 /** looksLikeWorkTreeTop, asked once per run when `runKey` (the run's work root) is given. */
@@ -57,7 +57,7 @@ function isWorkTreeTop(dir: string, runKey: string | undefined): boolean {
   let top = workTreeTops.get(key);
   if (top === undefined) {
     top = looksLikeWorkTreeTop(dir);
-    // A server runs many runs in one process; the oldest answers go first.
+    // A server runs many runs in one process, so the oldest results are dropped first.
     if (workTreeTops.size >= 64) workTreeTops.delete(workTreeTops.keys().next().value!);
     workTreeTops.set(key, top);
   }
@@ -143,6 +143,14 @@ async function emptyFolder(target: string): Promise<void> {
   mkdirSync(target, { recursive: true });
 }
 
+/** Removes a git folder that could not be completed, warns that the copy has no history, and returns false. */
+async function dropHistory(gitFolder: string, error: unknown, warnings: string[]): Promise<false> {
+  await rm(gitFolder, { recursive: true, force: true });
+  const message = (error as Error).message.split('\n')[0] ?? '';
+  warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
+  return false;
+}
+
 /**
  * Gives `s/` a `.git` that shares the source's objects, as `git clone --shared`
  * does (which writes nothing into the source), with an index at HEAD, so
@@ -159,10 +167,7 @@ async function cloneHistory(sourceRoot: string, target: string, warnings: string
     await git(dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', sourceRoot, staging]);
     return true;
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
-    return false;
+    return dropHistory(staging, error, warnings);
   }
 }
 
@@ -182,20 +187,17 @@ async function attachHistory(sourceRoot: string, target: string, warnings: strin
     if (!copiedIndex) await git(target, ['reset', '--quiet']);
     return true;
   } catch (error) {
-    await rm(join(target, '.git'), { recursive: true, force: true });
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
-    return false;
+    return dropHistory(join(target, '.git'), error, warnings);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
 /**
- * Checks the batch that wrote `.git` and copied the source's index (its last
- * operation, at `indexCopy`): when the index could not be copied, `git reset`
- * builds one at HEAD; when `.git` could not be written, it is removed and the
- * copy has no history. Returns whether the copy has a working `.git`.
+ * Checks the batch that wrote `.git` and copied the source's index as its last
+ * operation, at `indexCopy`. When only the index copy failed, `git reset` builds
+ * an index at HEAD. When `.git` could not be written, it is removed and the copy
+ * has no history. Returns whether the copy has a working `.git`.
  */
 async function finishWrittenHistory(target: string, history: FileGroupResult, indexCopy: number, warnings: string[]): Promise<boolean> {
   try {
@@ -203,18 +205,15 @@ async function finishWrittenHistory(target: string, history: FileGroupResult, in
     if (history.error !== undefined) await git(target, ['reset', '--quiet']);
     return true;
   } catch (error) {
-    await rm(join(target, '.git'), { recursive: true, force: true });
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    warnings.push(`the copy of the sources has no git history, so git commands in steps will fail: ${message}`);
-    return false;
+    return dropHistory(join(target, '.git'), error, warnings);
   }
 }
 
 /**
- * Starts reading the listing that copySources will share between the jobs of the
- * run whose work root is `workRoot`, when `source` is the top of a git work tree,
- * so that the git processes run while the run is set up rather than in the first
- * checkout. A failure is left for that checkout to report.
+ * Starts reading the source listing that the jobs of the run with `workRoot` will
+ * share, when `source` is the top of a git work tree. The git processes then run
+ * while the run is set up rather than in the first checkout. A failure is left
+ * for that checkout to report.
  */
 export function prefetchSourceSnapshot(source: string, workRoot: string): void {
   const sourceDir = resolve(source);

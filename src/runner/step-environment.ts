@@ -9,13 +9,13 @@ function pathKey(env: NodeJS.ProcessEnv): string {
   return Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
 }
 
-/** Environment names by variable name, `undefined` for a reserved name; every step of every job asks again. */
+/** Environment names by variable name (`undefined` for a reserved name), because every step of every job converts the same names. */
 const environmentNames = new Map<string, string | undefined>();
 
 function stepEnvironmentName(name: string, preserveCase: boolean): string | undefined {
   const key = preserveCase ? `\0${name}` : name;
   if (environmentNames.has(key)) return environmentNames.get(key);
-  // A long-lived agent sees new names with every run; the cache starts over instead of growing without end.
+  // A long-lived agent gets new names with every run, so the cache starts over instead of growing without end.
   if (environmentNames.size >= 10_000) environmentNames.clear();
   const environmentName = isReservedVariableName(name) ? undefined : environmentNameOf(name, preserveCase);
   environmentNames.set(key, environmentName);

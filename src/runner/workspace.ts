@@ -93,8 +93,8 @@ async function createOwnedWorkspace(workRoot: string, jobId: string): Promise<Jo
 }
 
 /**
- * The job's own folder under `<workRoot>/_temp`. The workspace number tells apart
- * two live jobs with the same id, as no other live job holds that workspace.
+ * Returns the name of the job's own folder under `<workRoot>/_temp`. The workspace
+ * number keeps two live jobs with the same id apart, because no other live job has that workspace.
  */
 function tempFolderName(jobId: string, workspaceNumber: number): string {
   return `${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${workspaceNumber}`;

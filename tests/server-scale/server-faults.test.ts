@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -20,15 +20,17 @@ describe('two servers: stalls and artifacts', () => {
     // The only agent talks to B, so jobs go on while A is stopped.
     servers.processes.push(startAgent({ url: setup.b.baseUrl, token: setup.registrationToken, name: 'agent-b', root: setup.root }));
     const marker = join(setup.root, 'release-first-job');
+    // Each step appends a line when it starts, so a step started twice shows in its file.
+    const starts = { first: join(setup.root, 'starts-first'), second: join(setup.root, 'starts-second') };
     const yaml = [
       'jobs:',
       '- job: first',
       '  steps:',
-      `  - script: while [ ! -f '${marker}' ]; do sleep 0.1; done; echo first-done`,
+      `  - script: echo started >> '${starts.first}'; while [ ! -f '${marker}' ]; do sleep 0.1; done; echo first-done`,
       '- job: second',
       '  dependsOn: first',
       '  steps:',
-      '  - script: echo second-done',
+      `  - script: echo started >> '${starts.second}'; echo second-done`,
       '',
     ].join('\n');
     const pipelineId = await servers.createPipeline(setup.a, setup.adminToken, yaml);
@@ -63,6 +65,8 @@ describe('two servers: stalls and artifacts', () => {
     ]);
     const runs = await setup.sql('select status, result from runs where id = $1', [runId]);
     expect(runs).toEqual([{ status: 'completed', result: 'succeeded' }]);
+    expect(readFileSync(starts.first, 'utf8')).toBe('started\n');
+    expect(readFileSync(starts.second, 'utf8')).toBe('started\n');
     // B released its lease when it finished; A deleted nothing that was B's while B drove.
     await waitFor(async () => ((await setup.sql('select 1 from run_leases where run_id = $1', [runId])).length === 0 ? true : undefined));
   }, 120_000);

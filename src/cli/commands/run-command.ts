@@ -61,9 +61,10 @@ export interface RunCommandOptions {
  * aborted on Ctrl-C.
  */
 /**
- * The parse cache of a bundled build, in the checkout's local run directory:
- * running an unchanged pipeline again skips parsing its YAML, which a cold
- * process does slowly. An unbundled build has no build id to name entries by, so it parses every time.
+ * Returns the parse cache of a bundled build, in the checkout's local run
+ * directory, so that running an unchanged pipeline again skips parsing its YAML,
+ * which is slow in a new process. An unbundled build has no build id to name
+ * entries by, so it parses every time.
  */
 function localParsedYamlCache(sourceRoot: string, workDir: string | undefined): ParsedYamlFiles | undefined {
   if (BUILD_ID === undefined) return undefined;

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { YamlNode } from './yaml-node.js';
 
-/** What loadYaml returns for one file. */
+/** Result of loadYaml for one file: its tree, if any, and its diagnostics. */
 export interface LoadedYaml {
   root?: YamlNode;
   diagnostics: Diagnostic[];

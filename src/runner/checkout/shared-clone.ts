@@ -107,7 +107,7 @@ function sharedCloneFiles(plan: SharedClonePlan): SharedCloneFiles {
   if (known !== undefined) return known;
   const branch = plan.headRef.slice('refs/heads/'.length);
   // The branch goes into packed-refs with the rest rather than into a loose file,
-  // which spares the folders of a name such as `feature/work`; git reads both alike.
+  // because a name such as `feature/work` would need folders. Git reads both alike.
   const packed: string[] = [`${plan.headCommit} ${plan.headRef}`];
   for (const [name, id] of plan.refs) {
     if (name.startsWith('refs/heads/')) packed.push(`${id} refs/remotes/${REMOTE}/${name.slice('refs/heads/'.length)}`);
@@ -126,7 +126,7 @@ function sharedCloneFiles(plan: SharedClonePlan): SharedCloneFiles {
   return files;
 }
 
-/** The file operations of writeSharedClone, for a caller that batches them with others. */
+/** Returns the file operations of writeSharedClone, for a caller that batches them with others. */
 export function sharedCloneOperations(plan: SharedClonePlan, target: string): FileOperation[] {
   const gitDir = join(target, '.git');
   const remoteRefs = join(gitDir, 'refs', 'remotes', REMOTE);
