@@ -113,7 +113,7 @@ export function resolveScope(
       }
       continue;
     }
-    const value = resolve(definition.value, definition.location, set);
+    const value = resolve(definition.value, definition.expressionLocation ?? definition.location, set);
     resolved.push({ ...definition, value });
     if (!set.set(definition.name, { value, isSecret: false, readonly: definition.readonly })) blocked.push(definition.name);
   }

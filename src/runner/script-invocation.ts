@@ -53,8 +53,9 @@ export function buildPowerShellScript(invocation: Extract<ScriptInvocation, { sh
   return lines.join('\n') + '\n';
 }
 
+/** Writes a script file that only this user can read, because macros in it may have expanded to secret values. */
 async function writeScript(path: string, content: string): Promise<void> {
-  await runFileOperations([{ kind: 'write', path, content }]);
+  await runFileOperations([{ kind: 'write', path, content, mode: 0o600 }]);
 }
 
 /**

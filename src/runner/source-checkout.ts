@@ -4,7 +4,7 @@ import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, symlink } from '
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { sourceSnapshot } from './checkout/source-snapshot.js';
-import { sharedCloneOperations } from './checkout/shared-clone.js';
+import { NO_PUSH_URL, sharedCloneOperations } from './checkout/shared-clone.js';
 import { fileBatchError, runFileBatch, type FileGroupResult, type FileOperation } from './file-batch.js';
 
 const execFileAsync = promisify(execFile);
@@ -180,6 +180,10 @@ async function attachHistory(sourceRoot: string, target: string, warnings: strin
   const staging = `${target}.history`;
   try {
     await rename(join(staging, '.git'), join(target, '.git'));
+    // As in a written clone, a step's `git push` must not reach the user's checkout.
+    for (const remote of (await git(target, ['remote'])).split('\n').filter((name) => name !== '')) {
+      await git(target, ['config', `remote.${remote}.pushurl`, NO_PUSH_URL]);
+    }
     const copiedIndex = await copyFile(join(sourceRoot, '.git', 'index'), join(target, '.git', 'index')).then(
       () => true,
       () => false,

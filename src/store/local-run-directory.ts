@@ -58,7 +58,8 @@ export class LocalRunDirectory {
     for (;;) {
       const workRoot = join(this.root, 'runs', String(buildId));
       try {
-        mkdirSync(workRoot);
+        // Only this user may enter: a step's script files can hold secret values in clear.
+        mkdirSync(workRoot, { mode: 0o700 });
         state.lastBuildId = buildId;
         this.writeState(state);
         return { buildId, workRoot };

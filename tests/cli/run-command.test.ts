@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepository, type TempRepository } from '../helpers/temp-repository.js';
 import { parseJsonLines, runSluice } from '../helpers/run-sluice.js';
@@ -366,5 +366,18 @@ describe('sluice run with invalid input', () => {
     const changed = await runJson(repo);
     expect(changed.summary.stages[0]!.jobs[0]!.steps.map((step) => step.displayName)).toContain('Changed');
     expect(readdirSync(cacheFolder)).toHaveLength(2);
+  });
+
+  it('keeps run folders and scripts private', async () => {
+    const repo = repository({ 'azure-pipelines.yml': 'steps:\n- script: echo "$(token)" > /dev/null\n' });
+    const { code, summary } = await runJson(repo, ['--secret', 'token=s3cret-value']);
+    expect(code).toBe(0);
+    const workspace = summary.stages[0]!.jobs[0]!.variables!['Pipeline.Workspace']!;
+    const runFolder = dirname(workspace);
+    expect(statSync(runFolder).mode & 0o777).toBe(0o700);
+    const temp = join(runFolder, '_temp');
+    const scripts = readdirSync(temp, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.sh'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(statSync(join(script.parentPath, script.name)).mode & 0o777).toBe(0o600);
   });
 });

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NO_PUSH_URL } from '../../src/runner/checkout/shared-clone.js';
 import { copySources } from '../../src/runner/source-checkout.js';
 import { cleanupTempDirs, git, makeGitRepo, makeTempDir, writeFiles } from './runner-test-helpers.js';
 
@@ -34,6 +36,19 @@ describe('copySources', () => {
     expect(summary.hasHistory).toBe(true);
     expect(git(target, 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
     expect(git(target, 'status', '--porcelain').trim()).toBe('M a.txt');
+  });
+
+  it('blocks pushes from a git-cloned copy', async () => {
+    // A detached HEAD has no clone plan, so git clone makes the copy's history.
+    const repo = makeGitRepo({ 'a.txt': 'a\n' });
+    git(repo, 'checkout', '--quiet', '--detach');
+    const target = join(makeTempDir(), 's');
+    const summary = await copySources(repo, target);
+    expect(summary.hasHistory).toBe(true);
+    expect(git(target, 'config', 'remote.origin.pushurl')).toBe(`${NO_PUSH_URL}\n`);
+    const push = spawnSync('git', ['push', 'origin', 'HEAD:refs/heads/from-copy'], { cwd: target, encoding: 'utf8' });
+    expect(push.status).not.toBe(0);
+    expect(git(repo, 'branch', '--list', 'from-copy')).toBe('');
   });
 
   it('skips files deleted in the work tree', async () => {

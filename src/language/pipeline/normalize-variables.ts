@@ -3,6 +3,7 @@ import { GROUP_ITEM_KEYS, VARIABLE_ITEM_KEYS } from './key-tables.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { checkKeys, describeShape, entryValue, readBoolean } from './node-reader.js';
 import type { VariableDefinition } from './pipeline-model.js';
+import type { SourceLocation } from '../source-location.js';
 import { isTemplateExpressionKey, isTemplateReference } from './template-syntax.js';
 
 /** Variable names: letters, digits, `.` and `_` (learn.microsoft.com …/process/variables, "Variable naming restrictions"). */
@@ -26,6 +27,22 @@ export function normalizeVariables(node: YamlNode | undefined, context: Normaliz
   return [];
 }
 
+/**
+ * Returns where the expression inside a one-line `$[ … ]` value starts: past the
+ * opening quote of a quoted scalar, its leading blanks and `$[`. A block scalar
+ * or a value without `$[` gets nothing, so its errors point at the variable.
+ */
+function expressionStart(value: YamlScalar): { expressionLocation?: SourceLocation } {
+  const { location } = value;
+  if (value.style === 'literal' || value.style === 'folded') return {};
+  if (location.endLine !== undefined && location.endLine !== location.line) return {};
+  const trimmed = value.text.trimStart();
+  if (!trimmed.startsWith('$[')) return {};
+  const quote = value.style === 'plain' ? 0 : 1;
+  const offset = quote + (value.text.length - trimmed.length) + 2;
+  return { expressionLocation: { file: location.file, line: location.line, column: location.column + offset } };
+}
+
 function normalizeMappingForm(mapping: YamlMapping, context: NormalizeContext): VariableDefinition[] {
   const variables: VariableDefinition[] = [];
 
@@ -38,7 +55,7 @@ function normalizeMappingForm(mapping: YamlMapping, context: NormalizeContext): 
         value.location, 'Variables are strings; use a runtime parameter for lists or objects.');
       continue;
     }
-    variables.push({ kind: 'variable', name: key.text, value: value.text, readonly: false, location: key.location });
+    variables.push({ kind: 'variable', name: key.text, value: value.text, readonly: false, location: key.location, ...expressionStart(value) });
   }
   return variables;
 }
@@ -73,7 +90,7 @@ function normalizeListForm(items: YamlNode[], context: NormalizeContext): Variab
     const value = entryValue(item, 'value');
     const readonly = readBoolean(entryValue(item, 'readonly'), 'readonly', false, context);
     const text = value?.kind === 'scalar' ? value.text : '';
-    variables.push({ kind: 'variable', name: name.text, value: text, readonly, location: name.location });
+    variables.push({ kind: 'variable', name: name.text, value: text, readonly, location: name.location, ...(value?.kind === 'scalar' ? expressionStart(value) : {}) });
   }
   return variables;
 }

@@ -72,6 +72,8 @@ export type VariableDefinition =
       value: string;
       readonly: boolean;
       location: SourceLocation;
+      /** Where the inside of a one-line `$[ ]` value starts, so its errors point into it. */
+      expressionLocation?: SourceLocation;
     }
   | { kind: 'group'; name: string; location: SourceLocation };
 

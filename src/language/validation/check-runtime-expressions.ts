@@ -31,7 +31,7 @@ export function checkRuntimeExpressions(definition: PipelineDefinition, bag: Dia
 
 function checkVariables(variables: readonly VariableDefinition[], bag: DiagnosticBag): void {
   for (const variable of variables) {
-    if (variable.kind === 'variable') checkText(variable.value, variable.location, bag);
+    if (variable.kind === 'variable') checkText(variable.value, variable.expressionLocation ?? variable.location, bag);
   }
 }
 

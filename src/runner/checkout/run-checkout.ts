@@ -67,7 +67,7 @@ export async function runCheckout(context: JobRunContext, step: CheckoutOptions,
 /** Fetches one repository into `target` with the step's options and returns the number of files written. */
 async function fetchSources(source: string, target: string, step: CheckoutOptions, workRoot: string, notes: CheckoutNotes): Promise<number> {
   if (step.clean === true) await cleanCheckout(target, notes);
-  if (step.persistCredentials === true) notes.info.push('persistCredentials: a local checkout uses no credentials, so none are kept');
+  if (step.persistCredentials === true) notes.info.push('persistCredentials: a local checkout uses no credentials, so none are kept, and git push from the copy is refused so that it cannot write into your checkout');
   for (const key of ['fetchFilter', 'sparseCheckoutDirectories', 'sparseCheckoutPatterns'] as const) {
     if (step[key] !== undefined) notes.warnings.push(`${key} is not applied by the local runner: the checkout contains every file`);
   }

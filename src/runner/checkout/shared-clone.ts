@@ -144,7 +144,18 @@ export function sharedCloneOperations(plan: SharedClonePlan, target: string): Fi
   ];
 }
 
-/** Returns the config that `git clone` writes on Linux and macOS file systems, which support file modes and symlinks. */
+/**
+ * Push URL of the copy's `origin`: a path below /dev/null, which cannot exist, so
+ * a step's `git push` fails with "does not appear to be a git repository" instead
+ * of writing into the user's checkout. On Azure such a push fails too, for want of
+ * credentials, unless the checkout sets persistCredentials.
+ */
+export const NO_PUSH_URL = '/dev/null/sluice-local-runs-do-not-push';
+
+/**
+ * Returns the config that `git clone` writes on Linux and macOS file systems, which
+ * support file modes and symlinks, with the push URL of NO_PUSH_URL added.
+ */
 function cloneConfig(sourceRoot: string, branch: string): string {
   return [
     '[core]',
@@ -154,6 +165,7 @@ function cloneConfig(sourceRoot: string, branch: string): string {
     '\tlogallrefupdates = true',
     `[remote "${configSubsection(REMOTE)}"]`,
     `\turl = ${configValue(sourceRoot)}`,
+    `\tpushurl = ${NO_PUSH_URL}`,
     `\tfetch = +refs/heads/*:refs/remotes/${REMOTE}/*`,
     `[branch "${configSubsection(branch)}"]`,
     `\tremote = ${REMOTE}`,

@@ -284,3 +284,18 @@ describe('clean pipeline', () => {
     expect(warnings(lines)).toEqual([]);
   });
 });
+
+describe('runtime expression positions', () => {
+  const cases: Array<{ name: string; lines: string[]; line: number; column: number }> = [
+    { name: 'plain mapping value', lines: ['variables:', '  x: $[ eq(1, ) ]', 'steps:', '- script: echo'], line: 2, column: 15 },
+    { name: 'quoted mapping value', lines: ['variables:', "  longername: '$[eq(1, )]'", 'steps:', '- script: echo'], line: 2, column: 24 },
+    { name: 'list form value', lines: ['variables:', '- name: longername', '  value: $[eq(1, )]', 'steps:', '- script: echo'], line: 3, column: 18 },
+  ];
+  for (const { name, lines, line, column } of cases) {
+    it(`points into a ${name}`, () => {
+      const found = warnings(lines).filter((diagnostic) => diagnostic.code === 'EXPR004');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.location).toMatchObject({ line, column });
+    });
+  }
+});

@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSharedClonePlan, writeSharedClone } from '../../../src/runner/checkout/shared-clone.js';
+import { spawnSync } from 'node:child_process';
+import { NO_PUSH_URL, readSharedClonePlan, writeSharedClone } from '../../../src/runner/checkout/shared-clone.js';
 import { copySources } from '../../../src/runner/source-checkout.js';
 import { cleanupTempDirs, git, makeGitRepo, makeTempDir, writeFiles } from '../runner-test-helpers.js';
 
@@ -46,7 +47,8 @@ describe('writeSharedClone', () => {
 
   it('writes the config git clone --shared writes', async () => {
     const { real, written } = await cloneBothWays(makeRichRepo());
-    expect(git(written, 'config', '--local', '--list')).toBe(git(real, 'config', '--local', '--list'));
+    const withoutPushUrl = git(written, 'config', '--local', '--list').replace(`remote.origin.pushurl=${NO_PUSH_URL}\n`, '');
+    expect(withoutPushUrl).toBe(git(real, 'config', '--local', '--list'));
     expect(git(written, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/work\n');
   });
 
@@ -62,6 +64,18 @@ describe('writeSharedClone', () => {
     const { real, written } = await cloneBothWays(repo);
     expect(git(written, 'config', 'remote.origin.url')).toBe(git(real, 'config', 'remote.origin.url'));
     expect(git(written, 'log', '--format=%s')).toBe('one\n');
+  });
+
+  it('refuses a push into the source', async () => {
+    const repo = makeRichRepo();
+    const { written } = await cloneBothWays(repo);
+    expect(git(written, 'config', 'remote.origin.pushurl')).toBe(`${NO_PUSH_URL}\n`);
+    const push = spawnSync('git', ['push', 'origin', 'HEAD:refs/heads/from-copy'], { cwd: written, encoding: 'utf8' });
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toContain('sluice-local-runs-do-not-push');
+    expect(git(repo, 'branch', '--list', 'from-copy')).toBe('');
+    // Fetching still reads from the source.
+    expect(spawnSync('git', ['fetch', '--quiet', 'origin'], { cwd: written }).status).toBe(0);
   });
 
   it('shares the source objects without copying them', async () => {
