@@ -31,6 +31,16 @@ function describeAll(diagnostics: Diagnostic[]): string {
 }
 
 describe('one diagnostic per mistake', () => {
+  it('top-level key written twice', async () => {
+    const diagnostics = await check('twice', {
+      'azure-pipelines.yml': 'steps:\n- script: echo a\nsteps:\n- script: echo b\n',
+    });
+
+    expect(diagnostics, describeAll(diagnostics)).toHaveLength(1);
+    expect(diagnostics[0]!.code).toBe('YAML003');
+    expect(diagnostics[0]!.location).toMatchObject({ line: 3, column: 1 });
+  });
+
   it('expression ending inside a call', async () => {
     const diagnostics = await check('expression', {
       'azure-pipelines.yml': 'steps:\n- script: echo ${{ eq(1, }}\n',

@@ -33,9 +33,11 @@ export function normalizePipeline(root: YamlNode, file: string): { definition?: 
 
   checkKeys(root, ROOT_KEYS, 'the pipeline', context);
   const shapes = root.entries.filter((entry) => (SHAPE_KEYS as readonly string[]).includes(entry.key.text));
-  if (shapes.length > 1) {
-    context.error('PIPE004', `"${shapes[1].key.text}" cannot be used together with "${shapes[0].key.text}" at the top level`,
-      shapes[1].key.location, 'A pipeline has one of stages, jobs, steps or extends; nest the others inside it.');
+  // A key written twice is the YAML loader's duplicate-key error (YAML003), not a second shape.
+  const second = shapes.find((entry) => entry.key.text !== shapes[0]?.key.text);
+  if (second !== undefined) {
+    context.error('PIPE004', `"${second.key.text}" cannot be used together with "${shapes[0]!.key.text}" at the top level`,
+      second.key.location, 'A pipeline has one of stages, jobs, steps or extends; nest the others inside it.');
   }
   if (shapes.length > 0 && shapes[0].key.text !== 'steps') reportMisplacedJobKeys(root, shapes[0].key.text, context);
   if (shapes.length === 0) {

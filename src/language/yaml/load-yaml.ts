@@ -142,6 +142,20 @@ function translateError(
     hint: 'Check the line against YAML syntax: indentation, ":" after keys and "-" before list items.',
   };
   const [start, end] = error.pos;
+  // The library notices an unclosed `[` or `{` where the file or the block ends; the opening bracket is the place to fix.
+  const unclosed = /flow (sequence|map)[^]*end with a ([\]}])/i.exec(error.message);
+  if (unclosed !== undefined && unclosed !== null) {
+    const open = unclosedBracketBefore(text, start, unclosed[2] === ']' ? '[' : '{');
+    if (open !== undefined) {
+      return {
+        code: mapped.code,
+        severity: 'error',
+        message: `the flow ${unclosed[2] === ']' ? 'sequence' : 'mapping'} opened here has no closing ${unclosed[2]}`,
+        location: locate(open, open + 1),
+        hint: `Add the closing ${unclosed[2]}, or quote the value if the ${unclosed[2] === ']' ? '[' : '{'} is meant as text.`,
+      };
+    }
+  }
   return {
     code: mapped.code,
     severity: error.name === 'YAMLWarning' ? 'warning' : 'error',
@@ -149,6 +163,20 @@ function translateError(
     location: locate(start, end),
     hint: mapped.hint,
   };
+}
+
+/** Returns the offset of the last `opening` bracket before `offset` that no bracket after it closes. */
+function unclosedBracketBefore(text: string, offset: number, opening: '[' | '{'): number | undefined {
+  const closing = opening === '[' ? ']' : '}';
+  let depth = 0;
+  for (let index = Math.min(offset, text.length) - 1; index >= 0; index -= 1) {
+    if (text[index] === closing) depth += 1;
+    else if (text[index] === opening) {
+      if (depth === 0) return index;
+      depth -= 1;
+    }
+  }
+  return undefined;
 }
 
 /** Rewords the library's message in the terms users search for, keeping its detail. */

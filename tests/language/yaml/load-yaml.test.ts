@@ -177,3 +177,18 @@ describe('loadYaml indentation', () => {
     expect(diagnostics[0].code).toMatch(/^YAML00[145]$/);
   });
 });
+
+describe('loadYaml unclosed flow collections', () => {
+  const cases = [
+    { name: 'sequence', text: 'jobs:\n- job: A\n  displayName: [oops\n  steps: []\n', line: 3, column: 16, closing: ']' },
+    { name: 'mapping', text: 'steps:\n- script: echo\n  env: { A: 1\n- script: x\n', line: 3, column: 8, closing: '}' },
+  ];
+  for (const { name, text, line, column, closing } of cases) {
+    it(`points at the unclosed ${name}`, () => {
+      const found = loadYaml(text, 'p.yml').diagnostics.filter((diagnostic) => diagnostic.code === 'YAML004');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.location).toMatchObject({ line, column });
+      expect(found[0]!.message).toBe(`the flow ${name} opened here has no closing ${closing}`);
+    });
+  }
+});
