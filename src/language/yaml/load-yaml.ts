@@ -142,7 +142,7 @@ function translateError(
     hint: 'Check the line against YAML syntax: indentation, ":" after keys and "-" before list items.',
   };
   const [start, end] = error.pos;
-  // The library notices an unclosed `[` or `{` where the file or the block ends; the opening bracket is the place to fix.
+  // The library notices an unclosed `[` or `{` only where the block ends, so the error points at the opening bracket instead.
   const unclosed = /flow (sequence|map)[^]*end with a ([\]}])/i.exec(error.message);
   if (unclosed !== undefined && unclosed !== null) {
     const open = unclosedBracketBefore(text, start, unclosed[2] === ']' ? '[' : '{');
