@@ -39,10 +39,11 @@ function loadBundle() {
   } catch {
     // No cache yet: compile from source.
   }
+  // NOTE: the bundle must not call import(): in Node 20 a function restored from a code cache
+  // has no dynamic-import callback, so import() throws there. scripts/bundle-cli.js checks this.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundlePath,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const bundleModule = { exports: {} };
   script.runInThisContext()(bundleModule.exports, createRequire(bundlePath), bundleModule, bundlePath, bundleDirectory);

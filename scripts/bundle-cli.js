@@ -51,10 +51,11 @@ export async function bundleCli(outdir) {
     // Bundled CommonJS code calls require() for Node's own modules, which an ES module lacks.
     banner: { js: "import { createRequire as createSluiceRequire } from 'node:module';\nconst require = createSluiceRequire(import.meta.url);" },
   });
+  const outfile = join(outdir, 'main.cjs');
   await build({
     ...common,
     format: 'cjs',
-    outfile: join(outdir, 'main.cjs'),
+    outfile,
     // The sources are ES modules; in a CommonJS bundle import.meta.url becomes the bundle's own URL.
     // src/cli/build-id.ts reads the build id.
     define: { 'import.meta.url': '__sluiceBundleUrl', __SLUICE_BUILD_ID__: JSON.stringify(buildId) },
@@ -62,6 +63,20 @@ export async function bundleCli(outdir) {
       js: `// sluice-build ${buildId}\nconst __sluiceBundleUrl = require('node:url').pathToFileURL(__filename).href;`,
     },
   });
+  assertNoDynamicImport(outfile);
+}
+
+/**
+ * Throws when the CommonJS bundle calls import(). bin/sluice.js compiles it with a
+ * code cache, and in Node 20 a function restored from a code cache has no dynamic
+ * import callback, so such a call would fail only in a warm start.
+ */
+function assertNoDynamicImport(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const found = lines.findIndex((line) => /(^|[^\w.$])import\(/.test(line) && !/^\s*(\/\/|\*)/.test(line));
+  if (found >= 0) {
+    throw new Error(`${file}:${found + 1}: the CommonJS bundle calls import(), which fails in functions restored from the code cache; load the module with createRequire(import.meta.url) instead`);
+  }
 }
 
 const WARM_UP_PIPELINE = `variables:

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -78,7 +79,11 @@ async function transportFor(url: URL): Promise<Transport> {
     return httpTransport;
   }
   if (url.protocol === 'https:') {
-    httpsTransport ??= import('node:https').then((https) => ({ request: https.request as typeof httpRequest, agent: new https.Agent({ keepAlive: true }) }));
+    // require() rather than import(): the CommonJS bundle cannot run import() (see bin/sluice.js).
+    httpsTransport ??= Promise.resolve(createRequire(import.meta.url)('node:https') as typeof import('node:https')).then((https) => ({
+      request: https.request as typeof httpRequest,
+      agent: new https.Agent({ keepAlive: true }),
+    }));
     return httpsTransport;
   }
   throw new AgentError(AgentErrorCode.InvalidOption, `unsupported server URL scheme '${url.protocol}' in ${url.origin}`, 'use an http:// or https:// URL for --url');
