@@ -132,7 +132,8 @@ function collectSites(
   if (queued) {
     sites.push({ scope: 'queue-time', name: queued[0], value: queued[1], readonly: false, isSecret: false, resolution: 'queue-time' });
   }
-  sites.push(...runtimeSites(stage, job, name));
+  // An output (isOutput=true) is set only as $(step.name) in its job, so it does not define the plain name there.
+  sites.push(...runtimeSites(stage, job, name).filter((site) => !(site.isOutput && site.setName !== undefined && sameName(site.name, site.setName))));
   return sites;
 }
 

@@ -119,6 +119,13 @@ describe('explain variable', () => {
     expect(compile.winner).toMatchObject({ scope: 'runtime', name: 'setVars.version', readonly: true });
   });
 
+  it('keeps an output out of its plain name', () => {
+    // The runner sets only $(setVars.version), so 'version' has no definition in the job.
+    const compile = jobOf(explainVariable(definition(), 'version', { job: 'Compile' }), 'Compile');
+    expect(compile.winner).toBeUndefined();
+    expect(compile.sites.some((site) => site.isOutput)).toBe(false);
+  });
+
   it('explains a runtime expression outside dependsOn', () => {
     const result = explainVariable(definition(), 'late', { stage: 'Deploy' });
     const ship = jobOf(result, 'Ship');
