@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
  */
 export type FileOperation =
   | { kind: 'mkdir'; path: string }
-  | { kind: 'write'; path: string; content: string; mode?: number }
+  | { kind: 'write'; path: string; content: string }
   | { kind: 'copy'; from: string; to: string }
   | { kind: 'copyEntry'; from: string; to: string; toFolder: string };
 
@@ -37,7 +37,7 @@ function runGroups(groups: readonly (readonly FileOperation[])[], files: typeof 
   const folders = new Set<string>();
   const runOne = (operation: FileOperation): FileOperationResult => {
     if (operation.kind === 'mkdir') files.mkdirSync(operation.path, { recursive: true });
-    else if (operation.kind === 'write') files.writeFileSync(operation.path, operation.content, { mode: operation.mode ?? 0o666 });
+    else if (operation.kind === 'write') files.writeFileSync(operation.path, operation.content);
     else if (operation.kind === 'copy') files.copyFileSync(operation.from, operation.to);
     else {
       let stats: fs.Stats | undefined;

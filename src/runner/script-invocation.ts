@@ -53,9 +53,13 @@ export function buildPowerShellScript(invocation: Extract<ScriptInvocation, { sh
   return lines.join('\n') + '\n';
 }
 
-/** Writes a script file that only this user can read, because macros in it may have expanded to secret values. */
+/**
+ * Writes a script file. It stays readable by other users, because a step in a
+ * service container may run as another user. Macros in it may have expanded to
+ * secret values, so a local run keeps its folder private (LocalRunDirectory.reserveRun).
+ */
 async function writeScript(path: string, content: string): Promise<void> {
-  await runFileOperations([{ kind: 'write', path, content, mode: 0o600 }]);
+  await runFileOperations([{ kind: 'write', path, content }]);
 }
 
 /**
