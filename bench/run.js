@@ -24,7 +24,6 @@ import {
 } from './pipelines.js';
 import { describeMachine, renderMarkdown, summariseScenario, writeReport } from './report.js';
 import { runResultsBenchmark } from './results-artifacts.js';
-import { runServerDispatchBenchmark } from './server-dispatch.js';
 import { runTemplateExpansionBenchmark } from './template-expansion.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -117,9 +116,12 @@ async function main() {
 
   // Server job dispatch (bench/server-dispatch.js): a server process, agents over HTTP, its own section.
   // The artifact benchmark leaves about a gigabyte of dirty pages, and their write-back would
-  // slow SQLite's commits, so they are flushed first.
+  // slow SQLite's commits, so they are flushed first. The dispatch benchmark runs in a process
+  // of its own: its agent loops start a process per job, and a fork costs time in proportion
+  // to the parent's memory, which the artifact benchmark has grown to hundreds of megabytes here.
   if (process.platform !== 'win32') execFileSync('sync');
-  process.stdout.write(await runServerDispatchBenchmark({ write: !values['no-write'], command: templateCommand }));
+  const dispatchArgs = [join(REPO_ROOT, 'bench', 'server-dispatch.js'), '--report-command', templateCommand, ...(values['no-write'] ? ['--no-write'] : [])];
+  execFileSync(process.execPath, dispatchArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 main().catch((error) => {

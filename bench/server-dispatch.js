@@ -288,7 +288,17 @@ export async function runServerDispatchBenchmark({ write = true, command = 'node
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { jobs: { type: 'string' }, agents: { type: 'string' }, runs: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: 'string' },
+      agents: { type: 'string' },
+      runs: { type: 'string' },
+      'no-write': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      // The command the report names; bench/run.js passes its own.
+      'report-command': { type: 'string' },
+    },
+  });
   const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`invalid --runs '${values.runs}': expected a positive integer`);
   const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
@@ -299,7 +309,8 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const cpuProfileDir = values['cpu-prof'];
   // A profiled server is slower, so its numbers are never written to the report.
   const write = !values['no-write'] && cpuProfileDir === undefined;
-  runServerDispatchBenchmark({ write, command: `node bench/server-dispatch.js${options}`, jobs, agents, runs, cpuProfileDir })
+  const command = values['report-command'] ?? `node bench/server-dispatch.js${options}`;
+  runServerDispatchBenchmark({ write, command, jobs, agents, runs, cpuProfileDir })
     .then((section) => process.stdout.write(section))
     .catch((error) => {
       process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_RUNS_KEPT, type LocalRunDirectory } from '../../store/local-run-directory.js';
+
+/** The nice value of the deleting process: the lowest priority on Linux and macOS. */
+const LOWEST_PRIORITY = 19;
 
 /**
  * Starts deleting the workspaces of all but the newest LOCAL_RUNS_KEPT runs and
@@ -36,6 +40,14 @@ export function removeOldRuns(runDirectory: LocalRunDirectory): Promise<Error | 
     let stderr = '';
     let settled = false;
     const child = spawn('rm', ['-rf', '--', ...old], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The lowest priority: the deletion runs while this run's jobs do, and should use only what they leave.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, LOWEST_PRIORITY);
+      } catch {
+        // Not permitted or already gone: the deletion runs at normal priority.
+      }
+    }
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);
