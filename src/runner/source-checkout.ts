@@ -221,7 +221,8 @@ async function finishWrittenHistory(target: string, history: FileGroupResult, in
  */
 export function prefetchSourceSnapshot(source: string, workRoot: string): void {
   const sourceDir = resolve(source);
-  if (!looksLikeWorkTreeTop(sourceDir)) return;
+  // isWorkTreeTop caches its result, so the run's first checkout does not check again.
+  if (!isWorkTreeTop(sourceDir, workRoot)) return;
   sourceSnapshot(sourceDir, sourceDir, resolve(workRoot)).catch(() => undefined);
 }
 

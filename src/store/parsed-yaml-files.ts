@@ -19,12 +19,15 @@ export class ParsedYamlFiles implements ParsedYamlCache {
   ) {}
 
   get(file: string, text: string): LoadedYaml | undefined {
+    let entry: unknown;
     try {
-      return JSON.parse(readFileSync(this.entryPath(file, text), 'utf8')) as LoadedYaml;
+      entry = JSON.parse(readFileSync(this.entryPath(file, text), 'utf8'));
     } catch {
       // Not cached yet, or unreadable: the caller parses the text.
       return undefined;
     }
+    // An entry of another shape (edited or cut short) counts as missing.
+    return isLoadedYaml(entry) ? entry : undefined;
   }
 
   set(file: string, text: string, loaded: LoadedYaml): void {
@@ -51,4 +54,14 @@ export class ParsedYamlFiles implements ParsedYamlCache {
     const byAge = entries.map((name) => ({ name, written: statSync(join(this.folder, name)).mtimeMs })).sort((a, b) => a.written - b.written);
     for (const entry of byAge.slice(0, entries.length - MAX_ENTRIES)) unlinkSync(join(this.folder, entry.name));
   }
+}
+
+/** Checks the outline of a stored entry: a diagnostics list, and a tree node or none. */
+function isLoadedYaml(value: unknown): value is LoadedYaml {
+  if (typeof value !== 'object' || value === null) return false;
+  const { root, diagnostics } = value as { root?: unknown; diagnostics?: unknown };
+  if (!Array.isArray(diagnostics)) return false;
+  if (root === undefined) return true;
+  const kind = (root as { kind?: unknown } | null)?.kind;
+  return kind === 'scalar' || kind === 'mapping' || kind === 'sequence';
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,5 +39,16 @@ describe('ParsedYamlFiles', () => {
     expect(readdirSync(folder)).toHaveLength(32);
     expect(cache.get('a.yml', 'oldest')).toBeUndefined();
     expect(cache.get('a.yml', 'text 31')).toEqual(tree('31'));
+  });
+
+  it('ignores entries of another shape', () => {
+    const folder = cacheFolder();
+    const cache = new ParsedYamlFiles(folder, 'build-1');
+    cache.set('a.yml', 'x: 1', tree('one'));
+    const [entry] = readdirSync(folder);
+    for (const content of ['{}', '{"diagnostics":[],"root":{"kind":"other"}}', '[1]', 'null']) {
+      writeFileSync(join(folder, entry!), content);
+      expect(cache.get('a.yml', 'x: 1'), content).toBeUndefined();
+    }
   });
 });

@@ -23,7 +23,7 @@ export interface LoadPipelineOptions {
   repositories?: Record<string, string>;
   /** Predefined variables known when templates expand, such as Build.SourceBranch. */
   variables?: Record<string, string>;
-  /** Where the parsed YAML of the pipeline file is kept between commands, if anywhere. */
+  /** Store of the pipeline file's parsed YAML between commands, if any. */
   parsedYamlCache?: ParsedYamlCache;
 }
 

@@ -72,7 +72,7 @@ export type VariableDefinition =
       value: string;
       readonly: boolean;
       location: SourceLocation;
-      /** Where the inside of a one-line `$[ ]` value starts, so its errors point into it. */
+      /** Start of the expression inside a one-line `$[ ]` value, so that its errors point into it. */
       expressionLocation?: SourceLocation;
     }
   | { kind: 'group'; name: string; location: SourceLocation };
