@@ -105,7 +105,7 @@ export async function runScriptStep(context: JobRunContext, step: StepDefinition
   const cwd = await resolveWorkingDirectory(context, action.workingDirectory, inContainer !== undefined);
   if (typeof cwd !== 'string') return cwd;
 
-  let { launch, displayCommand } = await prepareScriptLaunch(action.invocation, context.workspace.tempDirectory, shells, cwd, env);
+  let { launch, displayCommand } = prepareScriptLaunch(action.invocation, context.workspace.tempDirectory, shells, cwd, env);
   let stopInContainer: (() => Promise<void>) | undefined;
   if (inContainer && context.containers) {
     ({ launch, displayCommand, stop: stopInContainer } = containerLaunch(context.containers, inContainer, launch, env, context.workspace.tempDirectory));

@@ -1,21 +1,63 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFileBatch, runFileOperations, startFileBatchWorker } from '../../src/runner/file-batch.js';
+import { WORKER_MIN_OPERATIONS, fileBatchThread, runFileBatch, runFileOperations, startFileBatchWorker, type FileOperation } from '../../src/runner/file-batch.js';
 import { cleanupTempDirs, makeTempDir } from './runner-test-helpers.js';
 
 afterEach(cleanupTempDirs);
 
-/** Waits until batches go to the worker rather than run on the calling thread. */
+/** Returns WORKER_MIN_OPERATIONS operations: a folder, then files f0, f1, … in it. */
+function largeBatch(root: string): FileOperation[] {
+  const folder = join(root, 'x');
+  const writes: FileOperation[] = [{ kind: 'mkdir', path: folder }];
+  for (let index = 0; writes.length < WORKER_MIN_OPERATIONS; index += 1) writes.push({ kind: 'write', path: join(folder, `f${index}`), content: String(index) });
+  return writes;
+}
+
+/** Waits until large batches go to the worker rather than run on the calling thread. */
 async function workerOnline(): Promise<void> {
   expect(await startFileBatchWorker()).toBe(true);
 }
 
 describe('runFileBatch', () => {
-  it('gives the same results on the calling thread before the worker is online', async () => {
+  it('runs a large batch on the calling thread until the worker is online', async () => {
     const root = makeTempDir();
-    // Nothing has started the worker in this file yet, so this batch runs here.
-    const [group] = await runFileBatch([[{ kind: 'mkdir', path: join(root, 'x', 'y') }, { kind: 'write', path: join(root, 'x', 'y', 'f'), content: 'here' }]]);
+    const writes = largeBatch(root);
+    // Nothing has started the worker in this file yet, so this batch runs here (and starts it).
+    expect(fileBatchThread([writes])).toBe('caller');
+    const [group] = await runFileBatch([writes]);
+    expect(group?.results).toHaveLength(WORKER_MIN_OPERATIONS);
+    expect(readFileSync(join(root, 'x', 'f0'), 'utf8')).toBe('0');
+  });
+
+  it('runs a large batch on the worker once it is online', async () => {
+    await workerOnline();
+    const root = makeTempDir();
+    const writes = largeBatch(root);
+    expect(fileBatchThread([writes])).toBe('worker');
+    const [group] = await runFileBatch([writes]);
+    expect(group?.error).toBeUndefined();
+    expect(group?.results.every((result) => result === 'done')).toBe(true);
+    expect(readFileSync(join(root, 'x', `f${WORKER_MIN_OPERATIONS - 2}`), 'utf8')).toBe(String(WORKER_MIN_OPERATIONS - 2));
+  });
+
+  it('reports a failure inside a large batch from the worker', async () => {
+    await workerOnline();
+    const root = makeTempDir();
+    const writes = largeBatch(root);
+    writes[10] = { kind: 'write', path: join(root, 'missing-folder', 'f'), content: 'x' };
+    expect(fileBatchThread([writes])).toBe('worker');
+    const [group] = await runFileBatch([writes]);
+    expect(group?.results).toHaveLength(10);
+    expect(group?.error).toMatchObject({ index: 10, code: 'ENOENT' });
+  });
+
+  it('runs a small batch on the calling thread while the worker is online', async () => {
+    await workerOnline();
+    const root = makeTempDir();
+    const small = [{ kind: 'mkdir' as const, path: join(root, 'x', 'y') }, { kind: 'write' as const, path: join(root, 'x', 'y', 'f'), content: 'here' }];
+    expect(fileBatchThread([small])).toBe('caller');
+    const [group] = await runFileBatch([small]);
     expect(group).toEqual({ results: ['done', 'done'] });
     expect(readFileSync(join(root, 'x', 'y', 'f'), 'utf8')).toBe('here');
   });

@@ -1,6 +1,5 @@
 import { BUILD_ID } from '../build-id.js';
 import { ParsedYamlFiles } from '../../store/parsed-yaml-files.js';
-import { startFileBatchWorker } from '../../runner/file-batch.js';
 import { prefetchSourceSnapshot } from '../../runner/source-checkout.js';
 import { randomUUID } from 'node:crypto';
 import type { RunEvent } from '../../events/run-event.js';
@@ -23,7 +22,7 @@ import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
-import { removeOldRuns } from './old-run-removal.js';
+import { finishOldRunRemoval, removeOldRuns, type OldRunRemoval } from './old-run-removal.js';
 import { createRunVariables } from '../run-variables.js';
 import { commandLineVariableNames, loadRunInputs } from '../run-inputs.js';
 import { SourceFileSet } from '../../language/source-file-set.js';
@@ -83,9 +82,6 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     io.stderr(formatCliError(CliErrorCodes.invalidOption, `invalid --output '${options.output}': expected 'text' or 'json'`));
     return ExitCode.invalidInput;
   }
-
-  // The worker that writes workspaces starts while the pipeline is read and planned.
-  if (!options.dryRun) void startFileBatchWorker();
 
   let queueVariables: Record<string, string>;
   let maxParallelJobs: number;
@@ -165,8 +161,8 @@ export async function runRunCommand(file: string | undefined, options: RunComman
   const runId = randomUUID();
   // Old workspaces are deleted while the run goes on, from the end of its first step, so the
   // deletion neither delays the first step's output nor adds to the end of the run.
-  let pruning: Promise<unknown> | undefined;
-  const startPruning = (): Promise<unknown> => (pruning ??= removeOldRuns(runDirectory));
+  let pruning: OldRunRemoval | undefined;
+  const startPruning = (): OldRunRemoval => (pruning ??= removeOldRuns(runDirectory));
   const sink = (event: RunEvent): void => {
     timeline.apply(event);
     reporter.onEvent(event);
@@ -210,7 +206,7 @@ export async function runRunCommand(file: string | undefined, options: RunComman
       jobDetails,
     ),
   );
-  const pruneError = await startPruning();
+  const pruneError = await finishOldRunRemoval(startPruning());
   if (pruneError !== undefined) throw pruneError;
 
   if (signal.aborted) return ExitCode.canceled;
