@@ -1,5 +1,9 @@
-import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+
+import { spawnProcess } from './process-spawner.js';
+import type { ProcessLaunch, ProcessSpawner } from './spawned-process.js';
+
+export type { ProcessLaunch } from './spawned-process.js';
 
 /**
  * Most characters kept for one unfinished output line. A process that writes
@@ -7,23 +11,6 @@ import { StringDecoder } from 'node:string_decoder';
  * stays bounded.
  */
 export const MAX_PENDING_LINE_LENGTH = 1024 * 1024;
-
-/**
- * Time to wait, after the main process exits, for its output pipes to close. A
- * background grandchild that keeps the pipes open would otherwise hold the step
- * forever. After this wait the pipes are closed, and the grandchild keeps running.
- */
-export const PIPE_DRAIN_TIMEOUT_MS = 2000;
-
-/** A command line to start. */
-export interface ProcessLaunch {
-  file: string;
-  args: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Pass arguments unquoted (cmd.exe on Windows). */
-  windowsVerbatimArguments?: boolean;
-}
 
 /** The end state of a process run. */
 export interface ProcessExit {
@@ -97,7 +84,7 @@ class LineSplitter {
 
   constructor(private readonly emit: (line: string) => void) {}
 
-  write(chunk: Buffer): void {
+  write(chunk: Uint8Array): void {
     this.pending += this.decoder.write(chunk);
     let newline = this.pending.indexOf('\n');
     while (newline >= 0) {
@@ -123,42 +110,34 @@ class LineSplitter {
  * Runs a process detached in its own process group, streams its output line by
  * line, and kills the whole group on timeout (SIGKILL) or cancel (SIGINT, then
  * SIGKILL after the grace period). Never rejects: a start failure is reported in
- * the result.
+ * the result. `spawner` starts the process; tests pick one, runs use spawnProcess.
  */
-export async function runChildProcess(launch: ProcessLaunch, options: ProcessRunOptions): Promise<ProcessExit> {
-  const child = spawn(launch.file, launch.args, {
-    cwd: launch.cwd,
-    env: launch.env,
-    detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsVerbatimArguments: launch.windowsVerbatimArguments,
-    windowsHide: true,
-  });
-
+export async function runChildProcess(launch: ProcessLaunch, options: ProcessRunOptions, spawner: ProcessSpawner = spawnProcess): Promise<ProcessExit> {
   const stdout = new LineSplitter((line) => options.onLine('stdout', line));
   const stderr = new LineSplitter((line) => options.onLine('stderr', line));
-  child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+  const child = spawner(launch, (stream, chunk) => (stream === 'stdout' ? stdout : stderr).write(chunk));
 
   let timedOut = false;
   let canceled = false;
+  // Through the spawn helper the pid comes in a reply. A cancel or timeout before
+  // that is applied when the pid arrives.
+  let pid: number | undefined;
   const timers: NodeJS.Timeout[] = [];
-  const pid = child.pid;
-  if (pid !== undefined) {
-    liveProcessGroups.set(pid, { pid, command: [launch.file, ...launch.args].join(' '), cancelGraceMs: options.cancelGraceMs });
-  }
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (pid !== undefined) killProcessGroup(pid, signal);
+  };
 
   const onAbort = (): void => {
-    if (pid === undefined || canceled) return;
+    if (canceled) return;
     canceled = true;
-    killProcessGroup(pid, 'SIGINT');
-    timers.push(setTimeout(() => killProcessGroup(pid, 'SIGKILL'), options.cancelGraceMs));
+    signalGroup('SIGINT');
+    timers.push(setTimeout(() => signalGroup('SIGKILL'), options.cancelGraceMs));
   };
-  if (options.timeoutMs !== undefined && pid !== undefined) {
+  if (options.timeoutMs !== undefined) {
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        killProcessGroup(pid, 'SIGKILL');
+        signalGroup('SIGKILL');
       }, options.timeoutMs),
     );
   }
@@ -166,13 +145,18 @@ export async function runChildProcess(launch: ProcessLaunch, options: ProcessRun
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const exit = await waitForExit(child);
-    if (pid !== undefined) liveProcessGroups.delete(pid);
-    if (exit.startError) return { timedOut, canceled, startError: exit.startError };
+    const start = await child.started;
+    if ('startError' in start) return { timedOut, canceled, startError: start.startError };
+    pid = start.pid;
+    liveProcessGroups.set(pid, { pid, command: [launch.file, ...launch.args].join(' '), cancelGraceMs: options.cancelGraceMs });
+    if (timedOut) signalGroup('SIGKILL');
+    else if (canceled) signalGroup('SIGINT');
 
+    const exit = await child.exited;
+    liveProcessGroups.delete(pid);
     // A canceled or timed-out step leaves nothing behind, even a grandchild that ignored SIGINT.
-    if ((canceled || timedOut) && pid !== undefined) killProcessGroup(pid, 'SIGKILL');
-    await waitForPipes(child);
+    if (canceled || timedOut) signalGroup('SIGKILL');
+    await child.drained;
     stdout.end();
     stderr.end();
     return { exitCode: exit.code ?? undefined, signal: exit.signal ?? undefined, timedOut, canceled, processGroupId: pid };
@@ -181,34 +165,4 @@ export async function runChildProcess(launch: ProcessLaunch, options: ProcessRun
     for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-function waitForExit(child: ReturnType<typeof spawn>): Promise<{ code?: number | null; signal?: NodeJS.Signals | null; startError?: Error }> {
-  return new Promise((resolve) => {
-    child.once('error', (error) => resolve({ startError: error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-}
-
-/** Waits for both pipes to close, at most PIPE_DRAIN_TIMEOUT_MS, then closes them. */
-function waitForPipes(child: ReturnType<typeof spawn>): Promise<void> {
-  const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.closed);
-  if (streams.length === 0) return Promise.resolve();
-
-  return new Promise((resolve) => {
-    let open = streams.length;
-    const timer = setTimeout(() => {
-      for (const stream of streams) stream?.destroy();
-      resolve();
-    }, PIPE_DRAIN_TIMEOUT_MS);
-    for (const stream of streams) {
-      stream?.once('close', () => {
-        open -= 1;
-        if (open === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    }
-  });
 }

@@ -22,6 +22,7 @@ import { resolvePipelineFile } from '../pipeline-file.js';
 import { preparePipeline } from '../prepare-pipeline.js';
 import { CliErrorCodes } from '../cli-error-codes.js';
 import { formatCliError, PIPELINE_NOT_FOUND_HINT } from '../cli-error-message.js';
+import { startSpawnHelper } from '../../runner/spawn-helper.js';
 import { finishOldRunRemoval, removeOldRuns, type OldRunRemoval } from './old-run-removal.js';
 import { createRunVariables } from '../run-variables.js';
 import { commandLineVariableNames, loadRunInputs } from '../run-inputs.js';
@@ -82,6 +83,9 @@ export async function runRunCommand(file: string | undefined, options: RunComman
     io.stderr(formatCliError(CliErrorCodes.invalidOption, `invalid --output '${options.output}': expected 'text' or 'json'`));
     return ExitCode.invalidInput;
   }
+
+  // Perl starts while the pipeline is read and planned, so the first step already goes through the helper.
+  if (!options.dryRun) void startSpawnHelper();
 
   let queueVariables: Record<string, string>;
   let maxParallelJobs: number;
