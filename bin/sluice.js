@@ -8,13 +8,19 @@
 //   makes the start slower.
 // - dist/bundle/main.js, ES modules split by command. The long-running
 //   commands load these, because they keep only their own code in memory.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+//
+// This file is CommonJS (bin/package.json says so), because an ES module entry
+// makes Node set up its ES module loader and build an ES facade of every
+// built-in module it imports, before any of this runs.
+'use strict';
 
-const bundleDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle');
+const { readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
+
+const bundleDirectory = join(__dirname, '..', 'dist', 'bundle');
 const bundlePath = join(bundleDirectory, 'main.cjs');
 
 /**
@@ -71,5 +77,12 @@ function loadBundle() {
 /** Commands that keep running, for which memory counts more than start-up time. */
 const LONG_RUNNING_COMMANDS = new Set(['serve', 'agent']);
 
-const { main } = LONG_RUNNING_COMMANDS.has(process.argv[2]) ? await import('../dist/bundle/main.js') : loadBundle();
-process.exitCode = await main(process.argv.slice(2));
+async function start() {
+  const { main } = LONG_RUNNING_COMMANDS.has(process.argv[2]) ? await import(pathToFileURL(join(bundleDirectory, 'main.js')).href) : loadBundle();
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+start().catch((error) => {
+  process.stderr.write(`sluice: ${error && error.stack ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
