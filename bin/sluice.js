@@ -9,7 +9,7 @@
 // - dist/bundle/main.js, ES modules split by command. The long-running
 //   commands load these, because they keep only their own code in memory.
 //
-// This file is CommonJS (bin/package.json says so), because an ES module entry
+// This file is CommonJS (bin/package.json declares it), because an ES module entry
 // makes Node set up its ES module loader and build an ES facade of every
 // built-in module it imports, before any of this runs.
 'use strict';
