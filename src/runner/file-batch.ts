@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * One file-system call of a batch. `mkdir` is recursive, so it creates missing
@@ -109,7 +110,9 @@ function batchWorker(): BatchWorker | undefined {
   if (shared !== undefined || workerUnavailable) return shared;
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true });
+    // Loaded here, because most runs never start the worker, and the module takes a few milliseconds to load.
+    const { Worker: WorkerThread } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    worker = new WorkerThread(WORKER_SOURCE, { eval: true });
   } catch {
     workerUnavailable = true;
     return undefined;
