@@ -106,7 +106,7 @@ function startHelper(): Helper | undefined {
   child.once('error', (error) => stop(error.message));
   // The end of its output, not its exit, so that frames still in the pipe reach their processes first.
   child.stdout!.once('close', () => stop(exitReason));
-  // EPIPE when the helper is gone; the exit handler reports it.
+  // EPIPE when the helper is gone, which the close handler of its output reports.
   child.stdin!.on('error', () => undefined);
 
   // An idle helper must not keep this process alive; a process in flight refs its output pipe.
