@@ -19,7 +19,7 @@ export const spawnWithNode: ProcessSpawner = (launch, onOutput) => {
     });
   } catch (error) {
     // Invalid arguments, such as a NUL byte in an environment value.
-    return { via: 'node', started: Promise.resolve({ startError: error as Error }), exited: new Promise(() => undefined), drained: Promise.resolve() };
+    return { started: Promise.resolve({ startError: error as Error }), exited: new Promise(() => undefined), drained: Promise.resolve() };
   }
   child.stdout?.on('data', (chunk: Buffer) => onOutput('stdout', chunk));
   child.stderr?.on('data', (chunk: Buffer) => onOutput('stderr', chunk));
@@ -31,7 +31,7 @@ export const spawnWithNode: ProcessSpawner = (launch, onOutput) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const drained = exited.then(() => waitForPipes([child.stdout, child.stderr]));
-  return { via: 'node', started, exited, drained };
+  return { started, exited, drained };
 };
 
 type Pipe = NonNullable<ReturnType<typeof spawn>['stdout']>;

@@ -8,9 +8,9 @@ import { PIPE_DRAIN_TIMEOUT_MS, type OutputListener, type ProcessLaunch, type Pr
  * The spawn helper: a small Perl process (spawn-helper-program.ts) that starts
  * step processes for this process and relays their output and exit. Node.js 20
  * spawns with fork() on Linux, which copies the page tables of this process (about
- * 80 MB during a run) and blocks the event loop until the child has called exec:
- * 2 to 3 ms of the main thread per step on a 2-core Linux VM while jobs ran side
- * by side. Through the helper this thread only writes a request. The 50-job
+ * 80 MB during a run). It also blocks the event loop until the child has called
+ * exec, which took 2 to 3 ms of the main thread per step on a 2-core Linux VM
+ * while jobs ran side by side. Through the helper this thread only writes a request. The 50-job
  * benchmark pipeline went from 7.30 to 5.72 ms of overhead per step (medians of 12
  * alternating runs), while a job's steps one after another start about 0.3 ms
  * later, from the extra hops between the processes. Windows, a system without
@@ -21,13 +21,13 @@ import { PIPE_DRAIN_TIMEOUT_MS, type OutputListener, type ProcessLaunch, type Pr
 export const SPAWN_HELPER_OFF = 'off';
 
 /**
- * Most processes in flight through the helper; later ones start with Node's
- * child_process. The helper waits with select(), which takes file descriptors
- * below 1024, and each process holds two.
+ * Maximum number of processes in flight through the helper. Later ones start
+ * with Node's child_process, because the helper waits with select(), which takes
+ * only file descriptors below 1024, and each process uses two for its output.
  */
 export const MAX_HELPER_PROCESSES = 200;
 
-/** Frame header: a type byte, the process id and the payload length, both 32-bit big-endian. */
+/** Frame header size: a type byte, then the request id and the payload length, both 32-bit big-endian. */
 const HEADER_BYTES = 9;
 
 /** State of one process that the helper runs. */
@@ -268,7 +268,7 @@ export function spawnWithHelper(launch: ProcessLaunch, onOutput: OutputListener)
   helper.processes.set(id, entry);
   (helper.child.stdout as Socket).ref();
   sendFrame(helper, 'S', id, Buffer.from(fields.join('\0')));
-  return { via: 'helper', started, exited, drained };
+  return { started, exited, drained };
 }
 
 /** Returns the pid of the running spawn helper, or undefined when none runs. */

@@ -26,8 +26,6 @@ export interface ProcessTermination {
 
 /** A process started in a process group of its own, with stdin from /dev/null and both output pipes read. */
 export interface SpawnedProcess {
-  /** The starter: Node's child_process on this thread, or the spawn helper. */
-  readonly via: 'node' | 'helper';
   /** Resolves with the pid once the process runs, or with the error that kept it from starting. */
   readonly started: Promise<{ pid: number } | { startError: Error }>;
   /** Resolves when the process exits. It never resolves after a start error. */

@@ -85,7 +85,7 @@ describe.skipIf(process.platform === 'win32')('runChildProcess', () => {
       expect(result.exitCode).toBeUndefined();
     });
 
-    it('passes arguments, working folder and environment unchanged', async () => {
+    it('passes argv, folder and environment unchanged', async () => {
       const cwd = makeTempDir();
       const argument = `a b "c" 'd' $HOME \\ é\nline`;
       const launch: ProcessLaunch = { file: BASH, args: ['--noprofile', '--norc', '-c', 'printf "%s|" "$@"; echo; pwd; /usr/bin/env | sort', 'name', argument, ''], cwd, env: { ONLY: 'x=y', EMPTY: '', PATH: '/usr/bin:/bin' } };
@@ -97,7 +97,7 @@ describe.skipIf(process.platform === 'win32')('runChildProcess', () => {
       expect(result.stdout.slice(3)).toEqual(['EMPTY=', 'ONLY=x=y', 'PATH=/usr/bin:/bin', `PWD=${cwd}`, 'SHLVL=1', '_=/usr/bin/env']);
     });
 
-    it('runs the process in a session and process group of its own', async () => {
+    it('starts a session and process group', async () => {
       // Fields 5 and 6 of /proc/PID/stat are the process group and the session.
       const result = await run(spawner, 'read -r -a fields < /proc/$$/stat; echo $$ ${fields[4]} ${fields[5]}');
       const [pid, group, session] = result.stdout[0]!.split(' ');
@@ -122,7 +122,7 @@ describe.skipIf(process.platform === 'win32')('runChildProcess', () => {
       expect((result.startError as NodeJS.ErrnoException).code).toBe('ENOENT');
     });
 
-    it('searches PATH of the given environment for a bare program name', async () => {
+    it('searches the given PATH for a bare name', async () => {
       const result = await runLaunch(spawner, { file: 'bash', args: ['-c', 'echo found'], cwd: makeTempDir(), env: { PATH: '/nonexistent:/usr/bin:/bin' } });
       expect(result.stdout).toEqual(['found']);
     });
@@ -142,7 +142,7 @@ describe.skipIf(process.platform === 'win32')('runChildProcess', () => {
       await expect.poll(() => isRunning(child)).toBe(false);
     });
 
-    it('sends SIGINT on cancel, then SIGKILL after the grace period', async () => {
+    it('cancels with SIGINT, then SIGKILL', async () => {
       const controller = new AbortController();
       const folder = makeTempDir();
       const running = run(spawner, `trap 'echo got-int; touch ${folder}/int' INT; echo ready; while true; do sleep 0.05; done`, { signal: controller.signal, cancelGraceMs: 300 });
@@ -158,7 +158,7 @@ describe.skipIf(process.platform === 'win32')('runChildProcess', () => {
       expect(result.signal).toBe('SIGKILL');
     });
 
-    it('stops waiting for pipes a background process keeps open', async () => {
+    it('stops waiting for pipes held open', async () => {
       const started = Date.now();
       const result = await run(spawner, '(sleep 20; echo late) & echo early');
       expect(result.exitCode).toBe(0);

@@ -20,7 +20,7 @@ async function workerOnline(): Promise<void> {
 }
 
 describe('runFileBatch', () => {
-  it('runs a large batch on the calling thread until the worker is online', async () => {
+  it('runs large batches here until online', async () => {
     const root = makeTempDir();
     const writes = largeBatch(root);
     // Nothing has started the worker in this file yet, so this batch runs here (and starts it).
@@ -30,7 +30,7 @@ describe('runFileBatch', () => {
     expect(readFileSync(join(root, 'x', 'f0'), 'utf8')).toBe('0');
   });
 
-  it('runs a large batch on the worker once it is online', async () => {
+  it('runs large batches on the worker', async () => {
     await workerOnline();
     const root = makeTempDir();
     const writes = largeBatch(root);
@@ -41,7 +41,7 @@ describe('runFileBatch', () => {
     expect(readFileSync(join(root, 'x', `f${WORKER_MIN_OPERATIONS - 2}`), 'utf8')).toBe(String(WORKER_MIN_OPERATIONS - 2));
   });
 
-  it('reports a failure inside a large batch from the worker', async () => {
+  it('reports a failure from the worker', async () => {
     await workerOnline();
     const root = makeTempDir();
     const writes = largeBatch(root);
@@ -52,7 +52,7 @@ describe('runFileBatch', () => {
     expect(group?.error).toMatchObject({ index: 10, code: 'ENOENT' });
   });
 
-  it('runs a small batch on the calling thread while the worker is online', async () => {
+  it('runs small batches here while online', async () => {
     await workerOnline();
     const root = makeTempDir();
     const small = [{ kind: 'mkdir' as const, path: join(root, 'x', 'y') }, { kind: 'write' as const, path: join(root, 'x', 'y', 'f'), content: 'here' }];

@@ -95,11 +95,11 @@ export function removeOldRuns(runDirectory: LocalRunDirectory): OldRunRemoval {
 }
 
 /**
- * Ends the deletion at the end of a run, and resolves with its error, if any. A
- * deletion of one run that is still going is detached, so the command exits
- * without waiting for it. More than one old run means earlier deletions did not
- * finish (an interrupted `rm`, or one that failed), so then the run waits and
- * reports the error.
+ * Waits for the deletion at the end of a run, or detaches it, and resolves with
+ * its error, if any. A deletion of one run that is still going is detached, so
+ * the command exits without waiting for it. More than one old run means earlier
+ * deletions did not finish (an interrupted `rm`, or one that failed), so then the
+ * run waits and reports the error.
  */
 export async function finishOldRunRemoval(removal: OldRunRemoval): Promise<Error | undefined> {
   if (!removal.finished && removal.runCount === 1) {
